@@ -1,0 +1,17 @@
+/**
+ * onionmx core: turns a mail domain into the Tor onion services that take its mail
+ * ({@link org.onionmx.resolve}), and delivers mail to them through a local Tor daemon
+ * ({@link org.onionmx.deliver}, {@link org.onionmx.tor}).
+ */
+module org.onionmx.core {
+  requires transitive jakarta.mail;
+  requires org.eclipse.angus.mail;
+  requires org.dnsjava;
+  requires org.yaml.snakeyaml;
+  requires org.slf4j;
+  requires jtorctl;
+
+  exports org.onionmx.resolve;
+  // exports org.onionmx.tor;     (added with its first class)
+  // exports org.onionmx.deliver; (added with its first class)
+}
