@@ -12,6 +12,6 @@ module org.onionmx.core {
   requires jtorctl;
 
   exports org.onionmx.resolve;
-  // exports org.onionmx.tor;     (added with its first class)
+  exports org.onionmx.tor;
   // exports org.onionmx.deliver; (added with its first class)
 }
