@@ -20,9 +20,9 @@ import org.onionmx.tor.IsolationCredentials.Credentials;
 
 /**
  * Opens streams through the local Tor daemon's SOCKS5 port (RFC 1928, with RFC 1929 user
- * name/password for stream isolation). The destination always goes to Tor as a host name
- * (address type 3) and is never resolved on this machine; the proxy is given as an IP address, so
- * not even the proxy needs a look-up.
+ * name/password for stream isolation). The destination always goes to Tor as a host name (address
+ * type 3) and is never resolved on this machine; the proxy is given as an IP address, so not even
+ * the proxy needs a look-up.
  *
  * <p>Why hand-written: the JDK's own SOCKS support and Angus Mail's {@code mail.smtp.socks.host}
  * build {@code new InetSocketAddress(host, port)}, which resolves the name locally before the proxy
@@ -44,14 +44,17 @@ import org.onionmx.tor.IsolationCredentials.Credentials;
 public final class TorSocksConnector implements StreamOpener {
   /** Tor's default SocksPort. */
   public static final int DEFAULT_PORT = 9050;
+
   /** Default time to connect to the proxy: it is local, so a few seconds is generous. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /**
    * Default time for the whole SOCKS handshake: 130 s. A first contact with an onion service can
    * take tens of seconds, and Tor gives up after its own SocksTimeout (120 s) with reply 0x06; we
    * wait a little longer so that Tor's answer, not ours, decides.
    */
   public static final Duration DEFAULT_SOCKS_TIMEOUT = Duration.ofSeconds(130);
+
   /** Default read timeout once the stream is open: 5 minutes, RFC 5321's SMTP reply timeout. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
 
@@ -141,15 +144,24 @@ public final class TorSocksConnector implements StreamOpener {
           e);
     } catch (SocketTimeoutException e) {
       throw new TorSocksException(
-          "the Tor SOCKS listener at " + proxyText + " did not accept a connection within "
-              + text(Duration.ofMillis(connectTimeoutMillis)) + " (opening " + destination + ")",
+          "the Tor SOCKS listener at "
+              + proxyText
+              + " did not accept a connection within "
+              + text(Duration.ofMillis(connectTimeoutMillis))
+              + " (opening "
+              + destination
+              + ")",
           TorSocksException.NO_REPLY,
           true,
           e);
     } catch (IOException e) {
       throw new TorSocksException(
-          "could not connect to the Tor SOCKS listener at " + proxyText + " (opening "
-              + destination + "): " + e.getMessage(),
+          "could not connect to the Tor SOCKS listener at "
+              + proxyText
+              + " (opening "
+              + destination
+              + "): "
+              + e.getMessage(),
           TorSocksException.NO_REPLY,
           true,
           e);
@@ -160,8 +172,7 @@ public final class TorSocksConnector implements StreamOpener {
       Socket socket, String name, int port, String isolationKey, String destination, long deadline)
       throws IOException {
     OutputStream out = socket.getOutputStream();
-    SocksReplyReader reader =
-        new SocksReplyReader(socket.getInputStream(), proxyText, destination);
+    SocksReplyReader reader = new SocksReplyReader(socket.getInputStream(), proxyText, destination);
     try {
       if (isolationKey == null) {
         send(out, new byte[] {SocksReplyReader.VERSION, 1, NO_AUTH});
@@ -180,8 +191,13 @@ public final class TorSocksConnector implements StreamOpener {
       reader.readConnectReply();
     } catch (SocketTimeoutException e) {
       throw new TorSocksException(
-          "Tor did not answer the SOCKS request for " + destination + " within "
-              + text(socksTimeout) + " (proxy " + proxyText + ")",
+          "Tor did not answer the SOCKS request for "
+              + destination
+              + " within "
+              + text(socksTimeout)
+              + " (proxy "
+              + proxyText
+              + ")",
           TorSocksException.NO_REPLY,
           true,
           e);
@@ -189,8 +205,12 @@ public final class TorSocksConnector implements StreamOpener {
       throw e;
     } catch (IOException e) {
       throw new TorSocksException(
-          "the connection to the Tor SOCKS listener at " + proxyText
-              + " failed during the SOCKS handshake for " + destination + ": " + e.getMessage(),
+          "the connection to the Tor SOCKS listener at "
+              + proxyText
+              + " failed during the SOCKS handshake for "
+              + destination
+              + ": "
+              + e.getMessage(),
           TorSocksException.NO_REPLY,
           true,
           e);
@@ -250,7 +270,10 @@ public final class TorSocksConnector implements StreamOpener {
       char c = name.charAt(i);
       if (c <= 0x20 || c >= 0x7F) {
         throw new IllegalArgumentException(
-            "host '" + host + "' has a character that is not printable ASCII at index " + i
+            "host '"
+                + host
+                + "' has a character that is not printable ASCII at index "
+                + i
                 + " (give an internationalised name in its A-label form)");
       }
     }
@@ -271,9 +294,7 @@ public final class TorSocksConnector implements StreamOpener {
     return "TorSocksConnector[" + proxyText + "]";
   }
 
-  /**
-   * Configures a {@link TorSocksConnector}. Not thread-safe; the connector it builds is.
-   */
+  /** Configures a {@link TorSocksConnector}. Not thread-safe; the connector it builds is. */
   public static final class Builder {
     private InetAddress proxyAddress = loopback();
     private int proxyPort = DEFAULT_PORT;

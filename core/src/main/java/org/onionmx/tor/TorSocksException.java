@@ -28,7 +28,10 @@ public class TorSocksException extends IOException {
     this.temporary = temporary;
   }
 
-  /** The SOCKS5 reply code (for example 0xF0 for "onion descriptor not found"), or {@link #NO_REPLY}. */
+  /**
+   * The SOCKS5 reply code (for example 0xF0 for "onion descriptor not found"), or {@link
+   * #NO_REPLY}.
+   */
   public int replyCode() {
     return replyCode;
   }
@@ -38,7 +41,9 @@ public class TorSocksException extends IOException {
     return temporary;
   }
 
-  /** The reply as a {@link SocksReply}; empty for {@link #NO_REPLY} and for codes nobody defines. */
+  /**
+   * The reply as a {@link SocksReply}; empty for {@link #NO_REPLY} and for codes nobody defines.
+   */
   public Optional<SocksReply> reply() {
     return SocksReply.of(replyCode);
   }

@@ -14,8 +14,8 @@ import java.net.UnknownHostException;
  *
  * <p>Why: Angus Mail reads {@code getInetAddress().getHostName()} on the socket it is given; an
  * unresolved address makes it throw a NullPointerException, and a plain socket to 127.0.0.1 would
- * make it do a reverse look-up. Created with {@link Proxy#NO_PROXY} so that no system proxy
- * setting or {@link java.net.ProxySelector} is consulted for the hop to Tor.
+ * make it do a reverse look-up. Created with {@link Proxy#NO_PROXY} so that no system proxy setting
+ * or {@link java.net.ProxySelector} is consulted for the hop to Tor.
  */
 final class TorStreamSocket extends Socket {
   private final InetAddress destination;

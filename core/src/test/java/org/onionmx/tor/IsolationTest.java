@@ -17,7 +17,8 @@ import org.onionmx.testing.socks.FakeTorProxy;
 
 /** Isolation keys become SOCKS credentials that Tor's IsolateSOCKSAuth separates circuits by. */
 class IsolationTest {
-  private static final String OTHER = "mx.b4sdzlhzkkx5vrtyhmhe4mjm5q3aqcu4bdmtquyfmbrdtxi3ejkcn4qd.onion";
+  private static final String OTHER =
+      "mx.b4sdzlhzkkx5vrtyhmhe4mjm5q3aqcu4bdmtquyfmbrdtxi3ejkcn4qd.onion";
 
   private EchoServer echo;
   private FakeTorProxy proxy;

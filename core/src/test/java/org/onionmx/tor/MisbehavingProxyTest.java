@@ -135,8 +135,11 @@ class MisbehavingProxyTest {
             })) {
       connectorFor(server.port()).build().open(ONION, 2525, null).close();
     }
-    String expected = "05010003" + String.format("%02x", ONION.length())
-        + HexFormat.of().formatHex(ONION.getBytes("US-ASCII")) + "09dd";
+    String expected =
+        "05010003"
+            + String.format("%02x", ONION.length())
+            + HexFormat.of().formatHex(ONION.getBytes("US-ASCII"))
+            + "09dd";
     assertEquals(expected, HexFormat.of().formatHex(seen[0]));
   }
 }

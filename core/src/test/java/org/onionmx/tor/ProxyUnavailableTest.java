@@ -11,8 +11,8 @@ import static org.onionmx.tor.TestSockets.connectorFor;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.socks.Fault;
 
 /** No Tor, or a Tor that does not answer in time: temporary failures, fast where possible. */
 class ProxyUnavailableTest {
@@ -35,8 +35,7 @@ class ProxyUnavailableTest {
   void slowReplyTimesOutAsTemporary() throws Exception {
     try (FakeTorProxy proxy = FakeTorProxy.start()) {
       proxy.script(ONION, Fault.delayed(Duration.ofSeconds(5), Fault.reply(0xF0)));
-      TorSocksConnector c =
-          connectorFor(proxy.port()).socksTimeout(Duration.ofMillis(300)).build();
+      TorSocksConnector c = connectorFor(proxy.port()).socksTimeout(Duration.ofMillis(300)).build();
       long start = System.nanoTime();
       TorSocksException e = assertThrows(TorSocksException.class, () -> c.open(ONION, 25, "k"));
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -46,8 +45,11 @@ class ProxyUnavailableTest {
       assertEquals(TorSocksException.NO_REPLY, e.replyCode());
       assertInstanceOf(SocketTimeoutException.class, e.getCause());
       assertEquals(
-          "Tor did not answer the SOCKS request for " + ONION + ":25 within 300 ms (proxy 127.0.0.1:"
-              + proxy.port() + ")",
+          "Tor did not answer the SOCKS request for "
+              + ONION
+              + ":25 within 300 ms (proxy 127.0.0.1:"
+              + proxy.port()
+              + ")",
           e.getMessage());
     }
   }
@@ -58,8 +60,7 @@ class ProxyUnavailableTest {
       proxy.script(ONION, Fault.delayed(Duration.ofMillis(200), Fault.reply(0xF2)));
       TorSocksConnector c = connectorFor(proxy.port()).socksTimeout(Duration.ofSeconds(5)).build();
       assertEquals(
-          0xF2,
-          assertThrows(TorSocksException.class, () -> c.open(ONION, 25, "k")).replyCode());
+          0xF2, assertThrows(TorSocksException.class, () -> c.open(ONION, 25, "k")).replyCode());
     }
   }
 }

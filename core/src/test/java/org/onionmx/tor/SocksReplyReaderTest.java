@@ -81,8 +81,18 @@ class SocksReplyReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "05", "05 00", "05 00 00", "05 00 00 01 7f00", "05 00 00 01 7f000001 00",
-      "05 00 00 03", "05 00 00 03 05 6162", "05 00 00 04 0000"})
+  @ValueSource(
+      strings = {
+        "",
+        "05",
+        "05 00",
+        "05 00 00",
+        "05 00 00 01 7f00",
+        "05 00 00 01 7f000001 00",
+        "05 00 00 03",
+        "05 00 00 03 05 6162",
+        "05 00 00 04 0000"
+      })
   void endOfStreamInTheConnectReplyIsAProtocolError(String hex) {
     SocksProtocolException e = protocolError(hex, SocksReplyReader::readConnectReply);
     assertTrue(e.getMessage().contains("in the middle of its connect reply"), e.getMessage());
@@ -100,8 +110,8 @@ class SocksReplyReaderTest {
   void unknownAddressTypeInTheReplyIsAProtocolError(String atyp) {
     SocksProtocolException e =
         protocolError("05 00 00 " + atyp + " 00000000 0000", SocksReplyReader::readConnectReply);
-    assertTrue(e.getMessage().contains("unknown address type 0x" + atyp.toUpperCase()),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("unknown address type 0x" + atyp.toUpperCase()), e.getMessage());
   }
 
   @Test

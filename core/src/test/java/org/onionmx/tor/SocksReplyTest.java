@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.socks.Fault;
 
 /** Every failure reply, as Tor sends it through a real socket, becomes the right exception. */
 class SocksReplyTest {
@@ -85,8 +85,7 @@ class SocksReplyTest {
     assertTrue(e.isTemporary());
     assertEquals(Optional.empty(), e.reply());
     assertEquals(
-        "Tor reported an unknown failure for " + ONION + ":25 (SOCKS " + hex + ")",
-        e.getMessage());
+        "Tor reported an unknown failure for " + ONION + ":25 (SOCKS " + hex + ")", e.getMessage());
   }
 
   @ParameterizedTest

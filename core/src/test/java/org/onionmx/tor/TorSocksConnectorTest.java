@@ -131,10 +131,8 @@ class TorSocksConnectorTest {
     assertThrows(IllegalArgumentException.class, () -> b.connectTimeout(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> b.socksTimeout(Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> b.readTimeout(Duration.ofMillis(-1)));
-    assertThrows(
-        IllegalArgumentException.class, () -> b.socksTimeout(Duration.ofDays(365)));
-    assertThrows(
-        IllegalArgumentException.class, () -> b.proxy(c().proxy().getAddress(), 0));
+    assertThrows(IllegalArgumentException.class, () -> b.socksTimeout(Duration.ofDays(365)));
+    assertThrows(IllegalArgumentException.class, () -> b.proxy(c().proxy().getAddress(), 0));
   }
 
   private static TorSocksConnector c() {

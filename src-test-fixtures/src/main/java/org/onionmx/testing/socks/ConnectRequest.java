@@ -24,12 +24,16 @@ public record ConnectRequest(
     String password) {
   /** ATYP for an IPv4 address. */
   public static final int IPV4 = 1;
+
   /** ATYP for a domain name. */
   public static final int DOMAIN = 3;
+
   /** ATYP for an IPv6 address. */
   public static final int IPV6 = 4;
 
-  /** @throws NullPointerException if {@code methods} or {@code host} is null */
+  /**
+   * @throws NullPointerException if {@code methods} or {@code host} is null
+   */
   public ConnectRequest {
     methods = List.copyOf(methods);
     Objects.requireNonNull(host, "host");

@@ -23,13 +23,13 @@ import java.util.stream.Collectors;
 
 /**
  * A SOCKS5 server on 127.0.0.1 that behaves like Tor's SocksPort for tests: it records every
- * request, forwards CONNECTs by destination name to local servers, and fails connections on
- * request with any reply code (Tor's extended onion codes 0xF0-0xF7 included), delays, garbage or
- * cuts ({@link Fault}, chosen per connection by {@link FaultRule}s).
+ * request, forwards CONNECTs by destination name to local servers, and fails connections on request
+ * with any reply code (Tor's extended onion codes 0xF0-0xF7 included), delays, garbage or cuts
+ * ({@link Fault}, chosen per connection by {@link FaultRule}s).
  *
  * <p>Like Tor it picks user name/password (method 2) whenever the client offers it and accepts any
- * credentials. A CONNECT to a name with no route is answered 0xF0 for {@code .onion} names and
- * 0x04 otherwise; a route whose local server is down is answered 0x01, as Tor does.
+ * credentials. A CONNECT to a name with no route is answered 0xF0 for {@code .onion} names and 0x04
+ * otherwise; a route whose local server is down is answered 0x01, as Tor does.
  *
  * <p>Leak detection: a request whose destination is an IP address (ATYP 1 or 4) means the client
  * resolved the name itself; it is answered 0x02 and reported by {@link #assertNoIpDestinations()}.
@@ -136,7 +136,8 @@ public final class FakeTorProxy implements AutoCloseable {
     List<ConnectRequest> bad = violations();
     if (!bad.isEmpty()) {
       throw new AssertionError(
-          bad.size() + " SOCKS request(s) named an IP address, so the name was resolved locally: "
+          bad.size()
+              + " SOCKS request(s) named an IP address, so the name was resolved locally: "
               + bad);
     }
   }
@@ -150,8 +151,12 @@ public final class FakeTorProxy implements AutoCloseable {
     for (ConnectRequest r : connects) {
       if (login != null
           && (login.equalsIgnoreCase(r.username()) || login.equalsIgnoreCase(r.password()))) {
-        throw new AssertionError("SOCKS credentials for " + r.destination()
-            + " carry the OS login name '" + login + "'");
+        throw new AssertionError(
+            "SOCKS credentials for "
+                + r.destination()
+                + " carry the OS login name '"
+                + login
+                + "'");
       }
     }
   }

@@ -10,7 +10,9 @@ import java.util.Objects;
 public sealed interface Fault {
   /** Answer the CONNECT with this SOCKS reply code (0x01-0xFF, for example Tor's 0xF0-0xF7). */
   record Reply(int code) implements Fault {
-    /** @throws IllegalArgumentException if {@code code} is not 1-255 */
+    /**
+     * @throws IllegalArgumentException if {@code code} is not 1-255
+     */
     public Reply {
       if (code < 1 || code > 255) {
         throw new IllegalArgumentException("reply code " + code + " is not 1-255");
@@ -20,7 +22,9 @@ public sealed interface Fault {
 
   /** Wait {@code delay} before doing {@code then}, as a slow Tor does. */
   record Delay(Duration delay, Fault then) implements Fault {
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @throws NullPointerException if an argument is null
+     */
     public Delay {
       Objects.requireNonNull(delay, "delay");
       Objects.requireNonNull(then, "then");
@@ -29,7 +33,9 @@ public sealed interface Fault {
 
   /** Send these bytes instead of a reply, then close. */
   record Garbage(byte[] bytes) implements Fault {
-    /** @throws NullPointerException if {@code bytes} is null */
+    /**
+     * @throws NullPointerException if {@code bytes} is null
+     */
     public Garbage {
       bytes = bytes.clone();
     }
@@ -45,7 +51,9 @@ public sealed interface Fault {
 
   /** Connect normally, forward {@code bytes} bytes from the client, then cut both sides. */
   record CutAfterClientBytes(long bytes) implements Fault {
-    /** @throws IllegalArgumentException if {@code bytes} is negative */
+    /**
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public CutAfterClientBytes {
       if (bytes < 0) {
         throw new IllegalArgumentException("bytes " + bytes + " is negative");
@@ -54,15 +62,17 @@ public sealed interface Fault {
   }
 
   /**
-   * Connect normally, but cut both sides just before the client's end-of-data marker {@code
-   * CRLF.CRLF}: the server sees a message cut off in the middle of DATA.
+   * Connect normally, but cut both sides before the client's end-of-data marker {@code CRLF.CRLF}
+   * is complete: the server sees a message cut off in the middle of DATA. Bytes of the marker that
+   * the client sent in an earlier write (a lone CRLF, say) have already been forwarded; the server
+   * never receives the whole marker.
    */
   record CutBeforeEndOfData() implements Fault {}
 
   /**
    * Connect normally, forward the client's end-of-data marker {@code CRLF.CRLF}, then cut the
-   * client off at once and drop the server's reply: the server may have taken the message while
-   * the client never learns it.
+   * client off at once and drop the server's reply: the server may have taken the message while the
+   * client never learns it.
    */
   record CutAfterEndOfData() implements Fault {}
 

@@ -9,8 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * Chooses the {@link Fault}, if any, for one CONNECT. {@link FakeTorProxy} asks its rules in the
- * order they were added and applies the first fault returned. Rules are called from many threads
- * at once and must be thread-safe; the factories here are.
+ * order they were added and applies the first fault returned. Rules are called from many threads at
+ * once and must be thread-safe; the factories here are.
  */
 @FunctionalInterface
 public interface FaultRule {
