@@ -1,8 +1,6 @@
 package org.onionmx.tor;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -10,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
@@ -57,10 +54,6 @@ public final class TorSocksConnector implements StreamOpener {
 
   /** Default read timeout once the stream is open: 5 minutes, RFC 5321's SMTP reply timeout. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
-
-  private static final int NO_AUTH = 0x00;
-  private static final int USER_PASSWORD = 0x02;
-  private static final int CONNECT = 0x01;
 
   private final InetAddress proxyAddress;
   private final int proxyPort;
@@ -115,11 +108,11 @@ public final class TorSocksConnector implements StreamOpener {
       throw new IllegalArgumentException("port " + port + " for " + name + " is not 1-65535");
     }
     String destination = name + ":" + port;
-    long deadline = System.nanoTime() + socksTimeout.toNanos();
     TorStreamSocket socket = new TorStreamSocket(name, port, proxyAddress);
     try {
       connectToProxy(socket, destination);
-      handshake(socket, name, port, isolationKey, destination, deadline);
+      Credentials user = isolationKey == null ? null : credentials.forKey(isolationKey);
+      SocksHandshake.run(socket, proxyText, name, port, user, socksTimeout);
       socket.setSoTimeout(readTimeoutMillis);
       return socket;
     } catch (IOException | RuntimeException e) {
@@ -147,7 +140,7 @@ public final class TorSocksConnector implements StreamOpener {
           "the Tor SOCKS listener at "
               + proxyText
               + " did not accept a connection within "
-              + text(Duration.ofMillis(connectTimeoutMillis))
+              + SocksHandshake.text(Duration.ofMillis(connectTimeoutMillis))
               + " (opening "
               + destination
               + ")",
@@ -166,95 +159,6 @@ public final class TorSocksConnector implements StreamOpener {
           true,
           e);
     }
-  }
-
-  private void handshake(
-      Socket socket, String name, int port, String isolationKey, String destination, long deadline)
-      throws IOException {
-    OutputStream out = socket.getOutputStream();
-    SocksReplyReader reader = new SocksReplyReader(socket.getInputStream(), proxyText, destination);
-    try {
-      if (isolationKey == null) {
-        send(out, new byte[] {SocksReplyReader.VERSION, 1, NO_AUTH});
-        awaitReply(socket, deadline);
-        reader.readMethodChoice(NO_AUTH);
-      } else {
-        send(out, new byte[] {SocksReplyReader.VERSION, 1, USER_PASSWORD});
-        awaitReply(socket, deadline);
-        reader.readMethodChoice(USER_PASSWORD);
-        send(out, authRequest(credentials.forKey(isolationKey)));
-        awaitReply(socket, deadline);
-        reader.readAuthStatus();
-      }
-      send(out, connectRequest(name, port));
-      awaitReply(socket, deadline);
-      reader.readConnectReply();
-    } catch (SocketTimeoutException e) {
-      throw new TorSocksException(
-          "Tor did not answer the SOCKS request for "
-              + destination
-              + " within "
-              + text(socksTimeout)
-              + " (proxy "
-              + proxyText
-              + ")",
-          TorSocksException.NO_REPLY,
-          true,
-          e);
-    } catch (TorSocksException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new TorSocksException(
-          "the connection to the Tor SOCKS listener at "
-              + proxyText
-              + " failed during the SOCKS handshake for "
-              + destination
-              + ": "
-              + e.getMessage(),
-          TorSocksException.NO_REPLY,
-          true,
-          e);
-    }
-  }
-
-  /** Sets SO_TIMEOUT to what is left of the handshake's time. */
-  private static void awaitReply(Socket socket, long deadline) throws IOException {
-    long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-    if (left <= 0) {
-      throw new SocketTimeoutException("SOCKS handshake deadline passed");
-    }
-    socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
-  }
-
-  private static void send(OutputStream out, byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
-  }
-
-  private static byte[] authRequest(Credentials c) {
-    byte[] user = c.user().getBytes(StandardCharsets.US_ASCII);
-    byte[] password = c.password().getBytes(StandardCharsets.US_ASCII);
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write(SocksReplyReader.AUTH_VERSION);
-    b.write(user.length);
-    b.writeBytes(user);
-    b.write(password.length);
-    b.writeBytes(password);
-    return b.toByteArray();
-  }
-
-  private static byte[] connectRequest(String name, int port) {
-    byte[] host = name.getBytes(StandardCharsets.US_ASCII);
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write(SocksReplyReader.VERSION);
-    b.write(CONNECT);
-    b.write(0);
-    b.write(SocksReplyReader.ATYP_DOMAIN);
-    b.write(host.length);
-    b.writeBytes(host);
-    b.write(port >>> 8);
-    b.write(port & 0xFF);
-    return b.toByteArray();
   }
 
   /** Lower-cases and drops one trailing dot; refuses what SOCKS5 cannot carry as a name. */
@@ -282,11 +186,6 @@ public final class TorSocksConnector implements StreamOpener {
 
   private static int millis(Duration d) {
     return (int) d.toMillis();
-  }
-
-  private static String text(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 
   @Override
