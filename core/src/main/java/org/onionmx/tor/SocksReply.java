@@ -33,7 +33,10 @@ public enum SocksReply {
       false),
   /** 0x03, network unreachable. Temporary: Tor has no usable circuit right now. */
   NETWORK_UNREACHABLE(0x03, "network unreachable", "Tor could not reach the network for %s", true),
-  /** 0x04, host unreachable. Temporary: the destination could not be reached this time. */
+  /**
+   * 0x04, host unreachable. Temporary: the destination could not be reached this time; a Tor
+   * without {@code ExtendedErrors} also folds onion-service failures into this and 0x01.
+   */
   HOST_UNREACHABLE(0x04, "host unreachable", "Tor could not reach %s", true),
   /**
    * 0x05, connection refused. Temporary: for an onion, Tor answers it when the service does not

@@ -50,11 +50,6 @@ final class TorStreamSocket extends Socket {
     return isConnected() ? new InetSocketAddress(destination, destinationPort) : null;
   }
 
-  /** The proxy hop this stream really runs over. */
-  SocketAddress proxyAddress() {
-    return super.getRemoteSocketAddress();
-  }
-
   @Override
   public String toString() {
     return "TorStreamSocket[" + destination.getHostName() + ":" + destinationPort + "]";

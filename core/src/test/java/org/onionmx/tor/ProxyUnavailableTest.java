@@ -8,8 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.onionmx.tor.TestSockets.ONION;
 import static org.onionmx.tor.TestSockets.connectorFor;
 
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
@@ -29,6 +35,39 @@ class ProxyUnavailableTest {
     assertTrue(
         e.getMessage().startsWith("no Tor SOCKS listener at 127.0.0.1:" + port), e.getMessage());
     assertFalse(e instanceof SocksProtocolException);
+  }
+
+  @Test
+  void listenerThatNeverAcceptsTimesOutAsTemporary() throws Exception {
+    List<Socket> queued = new ArrayList<>();
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // Fill the accept queue: Linux then drops further SYNs, so a connect hangs until it times
+      // out.
+      while (queued.size() < 10) {
+        Socket s = new Socket(Proxy.NO_PROXY);
+        queued.add(s);
+        try {
+          s.connect(full.getLocalSocketAddress(), 200);
+        } catch (SocketTimeoutException e) {
+          break;
+        }
+      }
+      TorSocksConnector c =
+          connectorFor(full.getLocalPort()).connectTimeout(Duration.ofMillis(300)).build();
+      TorSocksException e = assertThrows(TorSocksException.class, () -> c.open(ONION, 25, null));
+      assertTrue(e.isTemporary());
+      assertEquals(
+          "the Tor SOCKS listener at 127.0.0.1:"
+              + full.getLocalPort()
+              + " did not accept a connection within 300 ms (opening "
+              + ONION
+              + ":25)",
+          e.getMessage());
+    } finally {
+      for (Socket s : queued) {
+        s.close();
+      }
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.onionmx.tor.TestSockets.connectorFor;
 import static org.onionmx.tor.TestSockets.read;
 import static org.onionmx.tor.TestSockets.write;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -102,6 +103,18 @@ class TorSocksConnectorTest {
     assertEquals(9050, c.proxy().getPort());
     assertTrue(TorSocksConnector.DEFAULT_SOCKS_TIMEOUT.compareTo(Duration.ofSeconds(120)) > 0);
     assertEquals("TorSocksConnector[127.0.0.1:9050]", c.toString());
+  }
+
+  @Test
+  void ipv6ProxyIsNamedInBrackets() throws Exception {
+    TorSocksConnector c =
+        TorSocksConnector.newBuilder()
+            .proxy(
+                InetAddress.getByAddress(
+                    new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
+                9150)
+            .build();
+    assertEquals("TorSocksConnector[[0:0:0:0:0:0:0:1]:9150]", c.toString());
   }
 
   @ParameterizedTest

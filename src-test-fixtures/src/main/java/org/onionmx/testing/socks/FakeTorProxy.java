@@ -40,7 +40,12 @@ import java.util.stream.Collectors;
  * socket and stops every thread.
  */
 public final class FakeTorProxy implements AutoCloseable {
-  /** A fault that was applied, and to which request. */
+  /**
+   * A fault that was applied, and to which request.
+   *
+   * @param request the request the fault was applied to
+   * @param fault the fault
+   */
   public record AppliedFault(ConnectRequest request, Fault fault) {}
 
   private final ServerSocket server;
