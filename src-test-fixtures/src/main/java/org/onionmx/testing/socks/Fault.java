@@ -40,6 +40,7 @@ public sealed interface Fault {
       bytes = bytes.clone();
     }
 
+    /** A copy of the bytes. */
     @Override
     public byte[] bytes() {
       return bytes.clone();
