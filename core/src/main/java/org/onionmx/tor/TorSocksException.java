@@ -1,6 +1,7 @@
 package org.onionmx.tor;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Tor (or the SOCKS5 hop to it) could not open a stream. Carries the SOCKS5 reply code, including
@@ -27,7 +28,10 @@ public class TorSocksException extends IOException {
     this.temporary = temporary;
   }
 
-  /** The SOCKS5 reply code (for example 0xF0 for "onion descriptor not found"), or {@link #NO_REPLY}. */
+  /**
+   * The SOCKS5 reply code (for example 0xF0 for "onion descriptor not found"), or {@link
+   * #NO_REPLY}.
+   */
   public int replyCode() {
     return replyCode;
   }
@@ -35,5 +39,12 @@ public class TorSocksException extends IOException {
   /** True if a later attempt, or another target, may succeed. */
   public boolean isTemporary() {
     return temporary;
+  }
+
+  /**
+   * The reply as a {@link SocksReply}; empty for {@link #NO_REPLY} and for codes nobody defines.
+   */
+  public Optional<SocksReply> reply() {
+    return SocksReply.of(replyCode);
   }
 }
