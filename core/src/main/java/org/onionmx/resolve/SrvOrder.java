@@ -36,16 +36,6 @@ final class SrvOrder {
     return out;
   }
 
-  /** True if {@link #order} can only ever give one order (no two records share a priority). */
-  static boolean isFixed(List<Candidate> byPriority) {
-    for (int i = 1; i < byPriority.size(); i++) {
-      if (byPriority.get(i).priority() == byPriority.get(i - 1).priority()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static void drawGroup(List<Candidate> group, Random random, List<OnionTarget> out) {
     List<Candidate> left = new ArrayList<>(group.size());
     for (Candidate c : group) {
