@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.onionmx.resolve.Resolution.NoRouteReason;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
@@ -201,8 +200,9 @@ public final class OnionResolver {
     }
 
     /**
-     * The DNS servers to ask, in order (each is tried once per query). Default: the system's, as
-     * dnsjava's {@link ResolverConfig} finds them.
+     * The DNS servers to ask, in order: the next one only when the previous one did not answer in
+     * time or could not be reached. Default: the system's, as dnsjava's {@link ResolverConfig} finds
+     * them.
      *
      * @throws IllegalArgumentException if {@code servers} is empty
      * @throws NullPointerException if it or an element is null
@@ -217,8 +217,9 @@ public final class OnionResolver {
     }
 
     /**
-     * How long to wait for one DNS answer. A DNSSEC look-up can take several queries; a whole
-     * look-up ends after at most {@value #DNSSEC_QUERIES} times this per server. Default: 5 s.
+     * How long to wait for one DNS server's answer to one query. A DNSSEC look-up can take several
+     * queries; a whole look-up ends after at most {@value #DNSSEC_QUERIES} times this per server.
+     * Default: 5 s.
      *
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
@@ -304,22 +305,13 @@ public final class OnionResolver {
 
     private SrvLookup newLookup() {
       List<DnsServer> servers = dnsServers != null ? dnsServers : systemServers();
-      List<Resolver> heads = new ArrayList<>();
+      List<SimpleResolver> heads = new ArrayList<>();
       for (DnsServer s : servers) {
         SimpleResolver r = new SimpleResolver(s.address());
         r.setTCP(s.tcp());
-        r.setTimeout(timeout);
         heads.add(r);
       }
-      Resolver head;
-      if (heads.size() == 1) {
-        head = heads.get(0);
-      } else {
-        ExtendedResolver e = new ExtendedResolver(heads);
-        e.setRetries(1);
-        e.setTimeout(timeout.multipliedBy(heads.size()));
-        head = e;
-      }
+      Resolver head = new FailoverResolver(heads, timeout);
       Resolver resolver = head;
       int queries = 1;
       if (dnssec != DnssecPolicy.OFF) {

@@ -136,6 +136,10 @@ final class SrvLookup {
           "DNS server answered " + Rcode.string(rcode) + " for " + qname + " SRV",
           null);
     }
+    if (response.getHeader().getFlag(Flags.TC)) {
+      return new SrvAnswer.Failed(
+          FailureReason.MALFORMED, "the answer for " + qname + " SRV is truncated even over TCP", null);
+    }
     boolean secure = validating && response.getHeader().getFlag(Flags.AD);
     if (dnssec == DnssecPolicy.REQUIRE && !secure) {
       return new SrvAnswer.Failed(
