@@ -8,12 +8,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
 
 /**
  * Sends each query to the configured servers in their order, the next one only when the previous
@@ -21,10 +24,18 @@ import org.xbill.DNS.TSIG;
  * ExtendedResolver} because that one reorders servers by their shared failure counts and relies on
  * dnsjava's own query timeouts, which fire on its selector's one-second tick; here every attempt
  * ends exactly after the configured timeout. Safe for concurrent use once configured.
+ *
+ * <p>It also notes which SRV queries a server answered with an error rcode (SERVFAIL, REFUSED, …):
+ * dnsjava's validator turns such an answer into a SERVFAIL that looks just like a bogus one, and
+ * {@link #takeServerError} lets the caller tell the two apart.
  */
 final class FailoverResolver implements Resolver {
+  /** Notes left behind by abandoned look-ups are dropped beyond this many. */
+  private static final int MAX_NOTES = 1024;
+
   private final List<SimpleResolver> servers;
   private volatile Duration timeout;
+  private final ConcurrentHashMap<String, Integer> serverErrors = new ConcurrentHashMap<>();
 
   FailoverResolver(List<SimpleResolver> servers, Duration timeout) {
     this.servers = List.copyOf(servers);
@@ -52,7 +63,13 @@ final class FailoverResolver implements Resolver {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<Message> timed = sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    CompletableFuture<Message> timed =
+        sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .thenApply(
+                answer -> {
+                  noteServerError(query, answer);
+                  return answer;
+                });
     if (i == servers.size() - 1) {
       return timed;
     }
@@ -69,6 +86,31 @@ final class FailoverResolver implements Resolver {
               return CompletableFuture.<Message>failedFuture(e);
             })
         .thenCompose(f -> f);
+  }
+
+  /**
+   * The error rcode a server gave to {@code query} (matched by id and question), or null; the note
+   * is removed.
+   */
+  Integer takeServerError(Message query) {
+    return serverErrors.remove(key(query));
+  }
+
+  private void noteServerError(Message query, Message answer) {
+    int rcode = answer.getRcode();
+    if (query.getQuestion() != null
+        && query.getQuestion().getType() == Type.SRV
+        && rcode != Rcode.NOERROR
+        && rcode != Rcode.NXDOMAIN) {
+      if (serverErrors.size() >= MAX_NOTES) {
+        serverErrors.clear();
+      }
+      serverErrors.put(key(query), rcode);
+    }
+  }
+
+  private static String key(Message query) {
+    return query.getHeader().getID() + " " + query.getQuestion().getName();
   }
 
   @Override

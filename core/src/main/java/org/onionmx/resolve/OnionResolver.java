@@ -311,7 +311,7 @@ public final class OnionResolver {
         r.setTCP(s.tcp());
         heads.add(r);
       }
-      Resolver head = new FailoverResolver(heads, timeout);
+      FailoverResolver head = new FailoverResolver(heads, timeout);
       Resolver resolver = head;
       int queries = 1;
       if (dnssec != DnssecPolicy.OFF) {
@@ -325,7 +325,7 @@ public final class OnionResolver {
         queries = DNSSEC_QUERIES;
       }
       Duration deadline = timeout.multipliedBy((long) queries * heads.size()).plusMillis(100);
-      return new SrvLookup(resolver, dnssec, clock, deadline);
+      return new SrvLookup(resolver, head, dnssec, clock, deadline);
     }
 
     private InputStream anchors() {

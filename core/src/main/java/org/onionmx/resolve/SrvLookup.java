@@ -60,16 +60,25 @@ final class SrvLookup {
   private static final Logger log = LoggerFactory.getLogger(SrvLookup.class);
 
   private final Resolver resolver;
+  private final FailoverResolver servers;
   private final DnssecPolicy dnssec;
   private final Clock clock;
   private final Duration deadline;
 
   /**
-   * @param resolver sends the query; a {@link ValidatingResolver} unless {@code dnssec} is OFF
+   * @param resolver sends the query; a {@link ValidatingResolver} over {@code servers} unless
+   *     {@code dnssec} is OFF, else {@code servers} itself
+   * @param servers the servers behind {@code resolver}
    * @param deadline the most a whole look-up (with DNSSEC, several queries) may take
    */
-  SrvLookup(Resolver resolver, DnssecPolicy dnssec, Clock clock, Duration deadline) {
+  SrvLookup(
+      Resolver resolver,
+      FailoverResolver servers,
+      DnssecPolicy dnssec,
+      Clock clock,
+      Duration deadline) {
     this.resolver = resolver;
+    this.servers = servers;
     this.dnssec = dnssec;
     this.clock = clock;
     this.deadline = deadline;
@@ -96,7 +105,17 @@ final class SrvLookup {
     }
     return sent
         .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((response, error) -> error != null ? failure(qname, error) : read(qname, response));
+        .handle(
+            (response, error) -> {
+              Integer serverError = servers.takeServerError(query);
+              if (error != null) {
+                return failure(qname, error);
+              }
+              if (serverError != null) {
+                return serverFailure(qname, serverError);
+              }
+              return read(qname, response);
+            });
   }
 
   private SrvAnswer failure(Name qname, Throwable error) {
@@ -119,6 +138,13 @@ final class SrvLookup {
         FailureReason.MALFORMED, "unusable DNS answer for " + qname + " SRV: " + e, e);
   }
 
+  private static SrvAnswer serverFailure(Name qname, int rcode) {
+    return new SrvAnswer.Failed(
+        FailureReason.SERVER_FAILURE,
+        "DNS server answered " + Rcode.string(rcode) + " for " + qname + " SRV",
+        null);
+  }
+
   private SrvAnswer read(Name qname, Message response) {
     Instant now = clock.instant();
     int rcode = response.getRcode();
@@ -131,10 +157,7 @@ final class SrvLookup {
       }
     }
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-      return new SrvAnswer.Failed(
-          FailureReason.SERVER_FAILURE,
-          "DNS server answered " + Rcode.string(rcode) + " for " + qname + " SRV",
-          null);
+      return serverFailure(qname, rcode);
     }
     if (response.getHeader().getFlag(Flags.TC)) {
       return new SrvAnswer.Failed(
