@@ -70,8 +70,13 @@ public class ResolverBenchmark {
       dns.add("_onion-mx._tcp." + cached[i] + ". 86400 IN SRV 0 0 25 " + ONIONS[i % 3] + ".");
       for (int k = 0; k < 3; k++) {
         dns.add(
-            "_onion-mx._tcp." + weighted[i] + ". 86400 IN SRV 10 " + (10 * k + 5) + " 25 "
-                + ONIONS[k] + ".");
+            "_onion-mx._tcp."
+                + weighted[i]
+                + ". 86400 IN SRV 10 "
+                + (10 * k + 5)
+                + " 25 "
+                + ONIONS[k]
+                + ".");
       }
     }
     resolver =

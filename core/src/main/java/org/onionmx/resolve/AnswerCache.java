@@ -5,10 +5,10 @@ import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A bounded cache of SRV answers by normalised domain that honours their expiry. When full it
- * drops expired entries first, then arbitrary ones: hand-written rather than a cache library
- * because core keeps its dependencies to dnsjava, SnakeYAML and slf4j, and a look-up must stay a
- * single hash-map read. Safe for concurrent use.
+ * A bounded cache of SRV answers by normalised domain that honours their expiry. When full it drops
+ * expired entries first, then arbitrary ones: hand-written rather than a cache library because core
+ * keeps its dependencies to dnsjava, SnakeYAML and slf4j, and a look-up must stay a single hash-map
+ * read. Safe for concurrent use.
  */
 final class AnswerCache {
   private final int maxEntries;

@@ -97,7 +97,9 @@ public record DnsServer(InetSocketAddress address, boolean tcp) {
   }
 
   private static int parsePort(String text, String digits) {
-    if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (digits.isEmpty()
+        || digits.length() > 5
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw bad(text, "port must be 1-65535");
     }
     int port = Integer.parseInt(digits);

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.onionmx.resolve.Resolution.FailureReason;
 import org.onionmx.resolve.Resolution.NoRouteReason;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
@@ -44,6 +45,7 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  */
 public final class OnionResolver {
   private static final String ROOT_ANCHORS = "root-anchors.txt";
+
   /** A whole DNSSEC look-up may need this many sequential queries (SRV, DS, DNSKEY, ...). */
   private static final int DNSSEC_QUERIES = 4;
 
@@ -88,8 +90,8 @@ public final class OnionResolver {
   }
 
   /**
-   * Resolves {@code domain} without blocking. The stage never completes exceptionally: failures
-   * are {@link Resolution.CouldNotTell}.
+   * Resolves {@code domain} without blocking. The stage never completes exceptionally: failures are
+   * {@link Resolution.CouldNotTell}.
    *
    * @throws InvalidDomainException if {@code domain} is not a valid mail domain (thrown at once)
    * @throws InvalidOnionAddressException if {@code domain} is an invalid {@code .onion} name
@@ -127,7 +129,9 @@ public final class OnionResolver {
     }
     if (!srv) {
       return new Resolution.NoOnionRoute(
-          d, NoRouteReason.NOT_MAPPED, d + " is not in the map and SRV look-ups are off",
+          d,
+          NoRouteReason.NOT_MAPPED,
+          d + " is not in the map and SRV look-ups are off",
           Instant.MAX);
     }
     SrvAnswer cached = cache.get(d, clock.instant());
@@ -139,14 +143,23 @@ public final class OnionResolver {
     CompletableFuture<SrvAnswer> running = inFlight.putIfAbsent(d, mine);
     if (running == null) {
       running = mine;
-      lookup
-          .lookup(d)
-          .whenComplete(
-              (answer, error) -> {
-                cache.put(d, answer, clock.instant());
-                inFlight.remove(d, mine);
-                mine.complete(answer);
-              });
+      CompletableFuture<SrvAnswer> query;
+      try {
+        query = lookup.lookup(d);
+      } catch (RuntimeException e) {
+        query = CompletableFuture.failedFuture(e);
+      }
+      query.whenComplete(
+          (answer, error) -> {
+            SrvAnswer a =
+                error == null
+                    ? answer
+                    : new SrvAnswer.Failed(
+                        FailureReason.MALFORMED, "SRV look-up of " + d + " failed: " + error, error);
+            cache.put(d, a, clock.instant());
+            inFlight.remove(d, mine);
+            mine.complete(a);
+          });
     }
     return running.thenApply(a -> toResolution(d, a));
   }
@@ -193,7 +206,9 @@ public final class OnionResolver {
       return this;
     }
 
-    /** Whether to look up {@code _onion-mx._tcp} SRV records for unpinned domains. Default: true. */
+    /**
+     * Whether to look up {@code _onion-mx._tcp} SRV records for unpinned domains. Default: true.
+     */
     public Builder srv(boolean enabled) {
       this.srv = enabled;
       return this;
@@ -201,8 +216,8 @@ public final class OnionResolver {
 
     /**
      * The DNS servers to ask, in order: the next one only when the previous one did not answer in
-     * time or could not be reached. Default: the system's, as dnsjava's {@link ResolverConfig} finds
-     * them.
+     * time or could not be reached. Default: the system's, as dnsjava's {@link ResolverConfig}
+     * finds them.
      *
      * @throws IllegalArgumentException if {@code servers} is empty
      * @throws NullPointerException if it or an element is null

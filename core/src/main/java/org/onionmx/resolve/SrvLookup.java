@@ -40,20 +40,23 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * One {@code _onion-mx._tcp.<domain>} SRV query through dnsjava, turned into an {@link
- * SrvAnswer}: RFC 2782 "no service", NXDOMAIN/NODATA with the RFC 2308 negative TTL, invalid
- * targets dropped with a logged reason, and, when {@code dnssec} is not {@link DnssecPolicy#OFF},
- * the verdict of dnsjava's {@link ValidatingResolver} read from the rcode and the AD flag. The
- * query never carries CD (that would make the validator skip validation). Never completes
- * exceptionally. Safe for concurrent use.
+ * One {@code _onion-mx._tcp.<domain>} SRV query through dnsjava, turned into an {@link SrvAnswer}:
+ * RFC 2782 "no service", NXDOMAIN/NODATA with the RFC 2308 negative TTL, invalid targets dropped
+ * with a logged reason, and, when {@code dnssec} is not {@link DnssecPolicy#OFF}, the verdict of
+ * dnsjava's {@link ValidatingResolver} read from the rcode and the AD flag. The query never carries
+ * CD (that would make the validator skip validation). Never completes exceptionally. Safe for
+ * concurrent use.
  */
 final class SrvLookup {
   /** The SRV owner prefix. */
   static final String PREFIX = "_onion-mx._tcp.";
+
   /** Cached answers live at most this long, whatever their TTL says. */
   static final Duration MAX_TTL = Duration.ofDays(1);
+
   /** More valid targets than this are cut (after ordering by priority) and logged. */
   static final int MAX_TARGETS = 64;
+
   /** At most this many dropped targets are logged one by one per answer. */
   private static final int MAX_LOGGED_DROPS = 5;
 
@@ -103,8 +106,7 @@ final class SrvLookup {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    return sent
-        .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+    return sent.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (response, error) -> {
               Integer serverError = servers.takeServerError(query);
@@ -153,7 +155,9 @@ final class SrvLookup {
       String reason = validationReason(response);
       if (reason != null) {
         return new SrvAnswer.Failed(
-            FailureReason.DNSSEC_BOGUS, "DNSSEC validation failed for " + qname + ": " + reason, null);
+            FailureReason.DNSSEC_BOGUS,
+            "DNSSEC validation failed for " + qname + ": " + reason,
+            null);
       }
     }
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
@@ -161,7 +165,9 @@ final class SrvLookup {
     }
     if (response.getHeader().getFlag(Flags.TC)) {
       return new SrvAnswer.Failed(
-          FailureReason.MALFORMED, "the answer for " + qname + " SRV is truncated even over TCP", null);
+          FailureReason.MALFORMED,
+          "the answer for " + qname + " SRV is truncated even over TCP",
+          null);
     }
     boolean secure = validating && response.getHeader().getFlag(Flags.AD);
     if (dnssec == DnssecPolicy.REQUIRE && !secure) {
@@ -236,8 +242,13 @@ final class SrvLookup {
     if (out.isEmpty()) {
       return new SrvAnswer.Negative(
           NoRouteReason.NO_VALID_TARGET,
-          qname + ": " + srvs.size() + " SRV records, none with a valid v3 onion target ("
-              + firstReason + ")" + signed,
+          qname
+              + ": "
+              + srvs.size()
+              + " SRV records, none with a valid v3 onion target ("
+              + firstReason
+              + ")"
+              + signed,
           expires);
     }
     return new SrvAnswer.Found(out, source, expires);
@@ -290,7 +301,8 @@ final class SrvLookup {
       }
     }
     for (Record r : response.getSection(Section.ADDITIONAL)) {
-      if (r instanceof TXTRecord t && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS) {
+      if (r instanceof TXTRecord t
+          && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS) {
         return String.join("", t.getStrings());
       }
     }

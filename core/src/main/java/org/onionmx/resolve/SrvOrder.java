@@ -7,8 +7,8 @@ import org.onionmx.resolve.SrvAnswer.Candidate;
 
 /**
  * The RFC 2782 target order: priority ascending; inside one priority a weighted random draw over
- * running sums, with weight-0 records placed first so that they are still chosen now and then
- * (when the draw is 0). Records of one priority that all weigh 0 are drawn uniformly.
+ * running sums, with weight-0 records placed first so that they are still chosen now and then (when
+ * the draw is 0). Records of one priority that all weigh 0 are drawn uniformly.
  */
 final class SrvOrder {
   private SrvOrder() {}
@@ -23,7 +23,8 @@ final class SrvOrder {
     int i = 0;
     while (i < byPriority.size()) {
       int j = i + 1;
-      while (j < byPriority.size() && byPriority.get(j).priority() == byPriority.get(i).priority()) {
+      while (j < byPriority.size()
+          && byPriority.get(j).priority() == byPriority.get(i).priority()) {
         j++;
       }
       if (j - i == 1) {

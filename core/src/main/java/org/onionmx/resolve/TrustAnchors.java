@@ -27,7 +27,10 @@ final class TrustAnchors {
       while ((r = m.nextRecord()) != null) {
         if (r.getType() != Type.DS && r.getType() != Type.DNSKEY) {
           throw new IllegalArgumentException(
-              "trust anchors: " + r.getName() + " " + Type.string(r.getType())
+              "trust anchors: "
+                  + r.getName()
+                  + " "
+                  + Type.string(r.getType())
                   + " is neither DS nor DNSKEY");
         }
         anchors++;

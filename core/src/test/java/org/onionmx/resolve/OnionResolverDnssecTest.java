@@ -52,8 +52,8 @@ class OnionResolverDnssecTest {
 
   @Test
   void preferRoutesAnUnsignedAnswerAsPlainSrv() {
-    Resolution r = resolver(DnssecPolicy.PREFER).trustAnchors(OTHER_ANCHOR).build()
-        .resolve("example.com");
+    Resolution r =
+        resolver(DnssecPolicy.PREFER).trustAnchors(OTHER_ANCHOR).build().resolve("example.com");
     Routed routed = assertInstanceOf(Routed.class, r, r::toString);
     assertEquals(RouteSource.SRV, routed.source());
     assertEquals(false, routed.authenticated());
@@ -74,8 +74,7 @@ class OnionResolverDnssecTest {
     Routed r =
         assertInstanceOf(Routed.class, resolver(DnssecPolicy.OFF).build().resolve("example.com"));
     assertEquals(RouteSource.SRV, r.source());
-    assertEquals(
-        List.of("SRV"), dns.queries().stream().map(FakeDnsServer.Query::type).toList());
+    assertEquals(List.of("SRV"), dns.queries().stream().map(FakeDnsServer.Query::type).toList());
   }
 
   @Test
@@ -134,7 +133,6 @@ class OnionResolverDnssecTest {
       })
   void trustAnchorsThatAreNotDsOrDnskeyRecordsAreRefused(String text) {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> OnionResolver.newBuilder().trustAnchors(text));
+        IllegalArgumentException.class, () -> OnionResolver.newBuilder().trustAnchors(text));
   }
 }

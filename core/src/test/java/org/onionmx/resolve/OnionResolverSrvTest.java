@@ -73,7 +73,8 @@ class OnionResolverSrvTest {
     assertEquals("example.com", r.domain());
     assertEquals(
         List.of(
-            Onions.target(Onions.A, 25), Onions.target(Onions.B, 2525),
+            Onions.target(Onions.A, 25),
+            Onions.target(Onions.B, 2525),
             Onions.target(Onions.C, 587)),
         r.targets());
     assertEquals(RouteSource.SRV, r.source());
@@ -107,7 +108,8 @@ class OnionResolverSrvTest {
     dns.add(
         srv("example.com", 300, "0 5 25 mail.example.com."),
         srv("example.com", 300, "0 5 25 wy6zk3pmcwiyhiao.onion."));
-    NoOnionRoute r = assertInstanceOf(NoOnionRoute.class, resolver().build().resolve("example.com"));
+    NoOnionRoute r =
+        assertInstanceOf(NoOnionRoute.class, resolver().build().resolve("example.com"));
     assertEquals(NoRouteReason.NO_VALID_TARGET, r.reason());
     assertTrue(r.detail().contains("2 SRV records"), r.detail());
   }
@@ -115,7 +117,8 @@ class OnionResolverSrvTest {
   @Test
   void loneDotTargetMeansNoService() {
     dns.add(srv("example.com", 300, "0 0 0 ."));
-    NoOnionRoute r = assertInstanceOf(NoOnionRoute.class, resolver().build().resolve("example.com"));
+    NoOnionRoute r =
+        assertInstanceOf(NoOnionRoute.class, resolver().build().resolve("example.com"));
     assertEquals(NoRouteReason.NO_SERVICE, r.reason());
     assertEquals(START.plusSeconds(300), r.expires());
   }
@@ -249,7 +252,8 @@ class OnionResolverSrvTest {
           resolver()
               .timeout(Duration.ofMillis(200))
               .dnsServers(
-                  List.of(new DnsServer(silent.address(), false), new DnsServer(dns.address(), false)))
+                  List.of(
+                      new DnsServer(silent.address(), false), new DnsServer(dns.address(), false)))
               .build();
       Resolution r = resolver.resolve("example.com");
       assertInstanceOf(Routed.class, r, r::toString);

@@ -31,7 +31,9 @@ class SrvOrderTest {
   void lowerPriorityAlwaysComesFirstAndEveryTargetIsReturned() {
     List<Candidate> set =
         List.of(
-            new Candidate(0, 1, A), new Candidate(0, 9, B), new Candidate(10, 0, C),
+            new Candidate(0, 1, A),
+            new Candidate(0, 9, B),
+            new Candidate(10, 0, C),
             new Candidate(20, 50, D));
     Random random = new Random(1);
     for (int i = 0; i < 200; i++) {

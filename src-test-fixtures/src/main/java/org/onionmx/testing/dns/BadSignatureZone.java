@@ -22,9 +22,9 @@ import org.xbill.DNS.SRVRecord;
 
 /**
  * The {@code badsig.onionmx.test.} zone of {@link KnotDnsServer}: signed here with dnsjava (one
- * ECDSA P-256 key), then its SRV record is changed (port 25 to 26) so that its signature no
- * longer verifies. Signed in Java because {@code knotd} only serves zones it signs correctly and
- * Debian's {@code knot} package has no offline signer.
+ * ECDSA P-256 key), then its SRV record is changed (port 25 to 26) so that its signature no longer
+ * verifies. Signed in Java because {@code knotd} only serves zones it signs correctly and Debian's
+ * {@code knot} package has no offline signer.
  */
 final class BadSignatureZone {
   /** The zone's name. */
@@ -61,8 +61,16 @@ final class BadSignatureZone {
       List<Record> signedSets =
           List.of(
               new SOARecord(
-                  origin, DClass.IN, 3600, ns, Name.fromString("hostmaster.onionmx.test."), 1,
-                  3600, 600, 86400, 300),
+                  origin,
+                  DClass.IN,
+                  3600,
+                  ns,
+                  Name.fromString("hostmaster.onionmx.test."),
+                  1,
+                  3600,
+                  600,
+                  86400,
+                  300),
               new NSRecord(origin, DClass.IN, 3600, ns),
               key,
               new SRVRecord(srvName, DClass.IN, 3600, 0, 5, 25, onion));
@@ -70,7 +78,8 @@ final class BadSignatureZone {
       Instant expiration = now.plus(Duration.ofDays(30));
       List<String> lines = new ArrayList<>();
       for (Record r : signedSets) {
-        Record served = r instanceof SRVRecord ? new SRVRecord(srvName, DClass.IN, 3600, 0, 5, 26, onion) : r;
+        Record served =
+            r instanceof SRVRecord ? new SRVRecord(srvName, DClass.IN, 3600, 0, 5, 26, onion) : r;
         lines.add(served.toString());
         lines.add(
             DNSSEC.sign(new RRset(r), key, kp.getPrivate(), inception, expiration).toString());

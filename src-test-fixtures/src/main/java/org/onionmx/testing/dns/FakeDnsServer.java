@@ -13,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +39,14 @@ import org.xbill.DNS.Type;
 
 /**
  * An authoritative DNS server on 127.0.0.1 for tests, UDP and TCP on one ephemeral port, that
- * answers from records given to it (dnsjava's wire format) and records every query it receives,
- * so a test can assert that no query was made.
+ * answers from records given to it (dnsjava's wire format) and records every query it receives, so
+ * a test can assert that no query was made.
  *
  * <p>Answers: the records of the asked name and type (NOERROR, AA); NODATA with the SOA when the
- * name has other records (or names below it); else NXDOMAIN with the SOA. The SOA (default
- * {@code . 300 IN SOA … minimum 300}) gives resolvers their negative TTL. Over UDP an answer
- * larger than the client's EDNS size (512 without EDNS) is truncated with TC, as real servers do.
- * {@link DnsFault}s per name add delays, error rcodes, truncation and silence.
+ * name has other records (or names below it); else NXDOMAIN with the SOA. The SOA (by default a
+ * root SOA with TTL and minimum 300, see {@link #soaRecord}) gives resolvers their negative TTL.
+ * Over UDP an answer larger than the client's EDNS size (512 without EDNS) is truncated with TC, as
+ * real servers do. {@link DnsFault}s per name add delays, error rcodes, truncation and silence.
  *
  * <p>Thread-safe: a thread for each transport and a pool that answers, so delayed answers do not
  * hold up others. {@link #close()} closes both sockets and stops every thread.

@@ -100,12 +100,29 @@ public final class KnotDnsServer implements AutoCloseable {
     Path conf = dir.resolve("knot.conf");
     Files.writeString(conf, config(dir, port));
 
-    run(dir, keymgrBin, "-c", conf.toString(), ZONE, "generate",
-        "algorithm=ecdsap256sha256", "ksk=yes", "zsk=yes");
-    run(dir, keymgrBin, "-c", conf.toString(), "bogus." + ZONE, "generate",
-        "algorithm=ecdsap256sha256", "ksk=yes", "zsk=yes");
+    run(
+        dir,
+        keymgrBin,
+        "-c",
+        conf.toString(),
+        ZONE,
+        "generate",
+        "algorithm=ecdsap256sha256",
+        "ksk=yes",
+        "zsk=yes");
+    run(
+        dir,
+        keymgrBin,
+        "-c",
+        conf.toString(),
+        "bogus." + ZONE,
+        "generate",
+        "algorithm=ecdsap256sha256",
+        "ksk=yes",
+        "zsk=yes");
 
-    String bogusDs = corrupt(sha256Ds(run(dir, keymgrBin, "-c", conf.toString(), "bogus." + ZONE, "ds")));
+    String bogusDs =
+        corrupt(sha256Ds(run(dir, keymgrBin, "-c", conf.toString(), "bogus." + ZONE, "ds")));
     BadSignatureZone.Signed badsig = BadSignatureZone.create(Instant.now());
     String parent =
         resource("onionmx.test.zone")
@@ -115,12 +132,12 @@ public final class KnotDnsServer implements AutoCloseable {
     Files.writeString(zones.resolve("onionmx.test.zone"), parent);
     Files.writeString(
         zones.resolve("insecure.onionmx.test.zone"), resource("insecure.onionmx.test.zone"));
-    Files.writeString(zones.resolve("bogus.onionmx.test.zone"), resource("bogus.onionmx.test.zone"));
+    Files.writeString(
+        zones.resolve("bogus.onionmx.test.zone"), resource("bogus.onionmx.test.zone"));
     Files.writeString(zones.resolve("badsig.onionmx.test.zone"), badsig.zoneText());
 
     String ds =
-        ZONE + " 3600 IN DS "
-            + sha256Ds(run(dir, keymgrBin, "-c", conf.toString(), ZONE, "ds"));
+        ZONE + " 3600 IN DS " + sha256Ds(run(dir, keymgrBin, "-c", conf.toString(), ZONE, "ds"));
     String dnskey = dnskey(run(dir, keymgrBin, "-c", conf.toString(), ZONE, "dnskey"));
 
     Path log = dir.resolve("knotd.out");
@@ -323,7 +340,9 @@ public final class KnotDnsServer implements AutoCloseable {
   private static String corrupt(String dsRdata) {
     int digest = dsRdata.lastIndexOf(' ') + 1;
     char first = dsRdata.charAt(digest);
-    return dsRdata.substring(0, digest) + (first == '0' ? '1' : '0') + dsRdata.substring(digest + 1);
+    return dsRdata.substring(0, digest)
+        + (first == '0' ? '1' : '0')
+        + dsRdata.substring(digest + 1);
   }
 
   private static String dnskey(String keymgrOutput) throws IOException {

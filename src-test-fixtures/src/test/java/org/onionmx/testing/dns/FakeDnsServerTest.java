@@ -28,7 +28,8 @@ import org.xbill.DNS.Type;
 
 class FakeDnsServerTest {
   private static final String SRV_NAME = "_onion-mx._tcp.example.com.";
-  private static final String ONION = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion.";
+  private static final String ONION =
+      "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion.";
 
   private FakeDnsServer server;
 
@@ -158,7 +159,6 @@ class FakeDnsServerTest {
     int port = server.port();
     server.close();
     assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
-    assertThrows(
-        IOException.class, () -> ask(SRV_NAME, Type.SRV, false, Duration.ofMillis(200)));
+    assertThrows(IOException.class, () -> ask(SRV_NAME, Type.SRV, false, Duration.ofMillis(200)));
   }
 }

@@ -30,7 +30,8 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 class KnotDnsServerIT {
-  private static Message ask(KnotDnsServer knot, String label, boolean validate) throws IOException {
+  private static Message ask(KnotDnsServer knot, String label, boolean validate)
+      throws IOException {
     SimpleResolver head = new SimpleResolver(knot.address());
     head.setTimeout(Duration.ofSeconds(2));
     org.xbill.DNS.Resolver r = head;
@@ -62,14 +63,17 @@ class KnotDnsServerIT {
     long dirsBefore = knotDirs();
     try (KnotDnsServer knot = KnotDnsServer.start()) {
       port = knot.port();
-      assertEquals(List.of(Type.DS), parse(knot.trustAnchorDs()).stream().map(Record::getType).toList());
       assertEquals(
-          List.of(Type.DNSKEY), parse(knot.trustAnchorDnskey()).stream().map(Record::getType).toList());
+          List.of(Type.DS), parse(knot.trustAnchorDs()).stream().map(Record::getType).toList());
+      assertEquals(
+          List.of(Type.DNSKEY),
+          parse(knot.trustAnchorDnskey()).stream().map(Record::getType).toList());
 
       Message good = ask(knot, "good", true);
       assertEquals(Rcode.NOERROR, good.getRcode());
       assertTrue(good.getHeader().getFlag(Flags.AD));
-      assertEquals(2, good.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.SRV).count());
+      assertEquals(
+          2, good.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.SRV).count());
 
       Message insecure = ask(knot, "insecure", true);
       assertEquals(Rcode.NOERROR, insecure.getRcode());
