@@ -192,8 +192,10 @@ final class SrvLookup {
           now.plus(negativeTtl(response)));
     }
     Duration ttl = MAX_TTL;
-    for (SRVRecord r : srvs) {
-      ttl = min(ttl, Duration.ofSeconds(r.getTTL()));
+    for (Record r : response.getSection(Section.ANSWER)) {
+      if (r instanceof SRVRecord || r instanceof CNAMERecord) {
+        ttl = min(ttl, Duration.ofSeconds(r.getTTL()));
+      }
     }
     Instant expires = now.plus(ttl);
     if (srvs.size() == 1 && srvs.get(0).getTarget().equals(Name.root)) {

@@ -82,6 +82,16 @@ class OnionResolverSrvTest {
   }
 
   @Test
+  void srvRecordsBehindACnameAreFollowedAndBothTtlsCount() {
+    dns.add(
+        qname("example.com") + ". 60 IN CNAME _onion-mx._tcp.mx-hosting.example.",
+        srv("mx-hosting.example", 300, "0 0 25 " + Onions.A + "."));
+    Routed r = assertInstanceOf(Routed.class, resolver().build().resolve("example.com"));
+    assertEquals(List.of(Onions.target(Onions.A, 25)), r.targets());
+    assertEquals(START.plusSeconds(60), r.expires(), "the CNAME's TTL counts too");
+  }
+
+  @Test
   void routeExpiresAfterTheSmallestTtl() {
     dns.add(
         srv("example.com", 3600, "10 0 25 " + Onions.A + "."),

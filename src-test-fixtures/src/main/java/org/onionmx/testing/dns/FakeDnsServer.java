@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -42,7 +43,7 @@ import org.xbill.DNS.Type;
  * answers from records given to it (dnsjava's wire format) and records every query it receives, so
  * a test can assert that no query was made.
  *
- * <p>Answers: the records of the asked name and type (NOERROR, AA); NODATA with the SOA when the
+ * <p>Answers: the records of the asked name and type (NOERROR, AA), following CNAMEs; NODATA with the SOA when the
  * name has other records (or names below it); else NXDOMAIN with the SOA. The SOA (by default a
  * root SOA with TTL and minimum 300, see {@link #soaRecord}) gives resolvers their negative TTL.
  * Over UDP an answer larger than the client's EDNS size (512 without EDNS) is truncated with TC, as
@@ -69,6 +70,7 @@ public final class FakeDnsServer implements AutoCloseable {
 
   private static final int MAX_UDP = 65_535;
   private static final int BIND_ATTEMPTS = 20;
+  private static final int MAX_CNAME_HOPS = 8;
 
   private final DatagramSocket udp;
   private final ServerSocket tcp;
@@ -406,25 +408,40 @@ public final class FakeDnsServer implements AutoCloseable {
 
   private void fill(Message response, Record question) {
     Name qname = question.getName();
-    List<Record> owned = records.getOrDefault(qname, List.of());
-    boolean any = false;
-    for (Record r : owned) {
-      if (r.getType() == question.getType() || question.getType() == Type.ANY) {
-        response.addRecord(r, Section.ANSWER);
-        any = true;
+    int type = question.getType();
+    for (int hops = 0; hops < MAX_CNAME_HOPS; hops++) {
+      List<Record> owned = records.getOrDefault(qname, List.of());
+      boolean any = false;
+      Name alias = null;
+      for (Record r : owned) {
+        if (r.getType() == type || type == Type.ANY) {
+          response.addRecord(r, Section.ANSWER);
+          any = true;
+        } else if (r instanceof CNAMERecord c) {
+          alias = c.getTarget();
+        }
       }
+      if (any) {
+        return;
+      }
+      if (alias == null) {
+        boolean exists = !owned.isEmpty();
+        for (Name n : records.keySet()) {
+          exists |= n.subdomain(qname);
+        }
+        if (!exists) {
+          response.getHeader().setRcode(Rcode.NXDOMAIN);
+        }
+        response.addRecord(soa, Section.AUTHORITY);
+        return;
+      }
+      for (Record r : owned) {
+        if (r instanceof CNAMERecord) {
+          response.addRecord(r, Section.ANSWER);
+        }
+      }
+      qname = alias;
     }
-    if (any) {
-      return;
-    }
-    boolean exists = !owned.isEmpty();
-    for (Name n : records.keySet()) {
-      exists |= n.subdomain(qname);
-    }
-    if (!exists) {
-      response.getHeader().setRcode(Rcode.NXDOMAIN);
-    }
-    response.addRecord(soa, Section.AUTHORITY);
   }
 
   private static Name name(String name) {

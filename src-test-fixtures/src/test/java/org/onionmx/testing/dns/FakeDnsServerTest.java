@@ -86,6 +86,13 @@ class FakeDnsServerTest {
   }
 
   @Test
+  void followsCnamesInTheAnswer() throws IOException {
+    server.add("_onion-mx._tcp.alias.example. 300 IN CNAME " + SRV_NAME);
+    List<Record> answer = ask("_onion-mx._tcp.alias.example.", Type.SRV, false).getSection(1);
+    assertEquals(List.of(Type.CNAME, Type.SRV), answer.stream().map(Record::getType).toList());
+  }
+
+  @Test
   void matchesNamesCaseInsensitively() throws IOException {
     assertEquals(1, ask("_ONION-MX._tcp.Example.COM.", Type.SRV, false).getSection(1).size());
     assertEquals(1, server.queriesFor("_onion-mx._tcp.example.com").size());
