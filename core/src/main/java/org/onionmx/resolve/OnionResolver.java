@@ -155,7 +155,9 @@ public final class OnionResolver {
                 error == null
                     ? answer
                     : new SrvAnswer.Failed(
-                        FailureReason.MALFORMED, "SRV look-up of " + d + " failed: " + error, error);
+                        FailureReason.MALFORMED,
+                        "SRV look-up of " + d + " failed: " + error,
+                        error);
             cache.put(d, a, clock.instant());
             inFlight.remove(d, mine);
             mine.complete(a);

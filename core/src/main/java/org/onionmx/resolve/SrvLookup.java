@@ -126,9 +126,7 @@ final class SrvLookup {
         && e.getCause() != null) {
       e = e.getCause();
     }
-    if (e instanceof SocketTimeoutException
-        || e instanceof TimeoutException
-        || (e instanceof IOException && String.valueOf(e.getMessage()).contains("Timed out"))) {
+    if (e instanceof SocketTimeoutException || e instanceof TimeoutException) {
       return new SrvAnswer.Failed(
           FailureReason.TIMEOUT, "no answer in time for " + qname + " SRV", e);
     }

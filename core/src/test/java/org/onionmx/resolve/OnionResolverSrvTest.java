@@ -236,6 +236,19 @@ class OnionResolverSrvTest {
   }
 
   @Test
+  void refusedTcpConnectionIsCouldNotTellNetwork() throws IOException {
+    int closedPort;
+    try (FakeDnsServer gone = FakeDnsServer.start()) {
+      closedPort = gone.port();
+    }
+    OnionResolver resolver =
+        resolver().dnsServers(List.of(DnsServer.parse("127.0.0.1:" + closedPort + "/tcp"))).build();
+    Resolution r = resolver.resolve("example.com");
+    CouldNotTell c = assertInstanceOf(CouldNotTell.class, r, r::toString);
+    assertEquals(FailureReason.NETWORK, c.reason());
+  }
+
+  @Test
   void truncatedUdpAnswerIsRetriedOverTcp() {
     dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
     dns.fault(qname("example.com"), DnsFault.truncateUdp());

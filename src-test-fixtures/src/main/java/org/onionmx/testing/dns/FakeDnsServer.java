@@ -43,11 +43,12 @@ import org.xbill.DNS.Type;
  * answers from records given to it (dnsjava's wire format) and records every query it receives, so
  * a test can assert that no query was made.
  *
- * <p>Answers: the records of the asked name and type (NOERROR, AA), following CNAMEs; NODATA with the SOA when the
- * name has other records (or names below it); else NXDOMAIN with the SOA. The SOA (by default a
- * root SOA with TTL and minimum 300, see {@link #soaRecord}) gives resolvers their negative TTL.
- * Over UDP an answer larger than the client's EDNS size (512 without EDNS) is truncated with TC, as
- * real servers do. {@link DnsFault}s per name add delays, error rcodes, truncation and silence.
+ * <p>Answers: the records of the asked name and type (NOERROR, AA), following CNAMEs; NODATA with
+ * the SOA when the name has other records (or names below it); else NXDOMAIN with the SOA. The SOA
+ * (by default a root SOA with TTL and minimum 300, see {@link #soaRecord}) gives resolvers their
+ * negative TTL. Over UDP an answer larger than the client's EDNS size (512 without EDNS) is
+ * truncated with TC, as real servers do. {@link DnsFault}s per name add delays, error rcodes,
+ * truncation and silence.
  *
  * <p>Thread-safe: a thread for each transport and a pool that answers, so delayed answers do not
  * hold up others. {@link #close()} closes both sockets and stops every thread.
