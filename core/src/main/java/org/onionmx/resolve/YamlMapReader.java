@@ -2,6 +2,7 @@ package org.onionmx.resolve;
 
 import static org.onionmx.resolve.MapCollector.quote;
 
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -36,6 +37,20 @@ import org.yaml.snakeyaml.events.StreamEndEvent;
  * code point limit} bounds the input.
  */
 final class YamlMapReader {
+  /**
+   * How deep a misplaced collection may nest before reading stops. The event API has no nesting
+   * limit of its own (only SnakeYAML's composer has), and its scanner slows down with depth.
+   */
+  private static final int MAX_SKIP_DEPTH = 20;
+
+  /**
+   * The longest line read. SnakeYAML's scanner keeps a whole line in its window while it scans a
+   * scalar and copies the window as it grows, so one huge line costs quadratic time (a 2.4 MB line
+   * takes seconds); lines of a real map are short, and 64 Ki characters still hold a flow list of
+   * thousands of domains.
+   */
+  static final int MAX_LINE = 64 * 1024;
+
   private final Iterator<Event> events;
   private final String source;
   private final MapCollector out;
@@ -60,15 +75,17 @@ final class YamlMapReader {
     options.setProcessComments(false);
     Yaml yaml = new Yaml(new SafeConstructor(options));
     try {
-      new YamlMapReader(yaml.parse(reader).iterator(), source, out).stream();
-    } catch (RefusedAlias e) {
-      out.problem(source, e.line, "YAML aliases (*name) are not allowed in a map");
+      new YamlMapReader(yaml.parse(new LineLimit(reader)).iterator(), source, out).stream();
+    } catch (Stop e) {
+      out.problem(source, e.line, e.getMessage());
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
       String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
       out.problem(source, line, "YAML syntax error: " + e.getProblem() + context);
     } catch (YAMLException e) {
-      if (e.getCause() instanceof CharacterCodingException) {
+      if (e.getCause() instanceof LineTooLong tooLong) {
+        out.problem(source, tooLong.line, "line longer than " + MAX_LINE + " characters");
+      } else if (e.getCause() instanceof CharacterCodingException) {
         out.problem(source, 0, "not valid UTF-8 text");
       } else if (e.getCause() instanceof IOException io) {
         throw io;
@@ -180,7 +197,9 @@ final class YamlMapReader {
     while (depth > 0) {
       Event e = next();
       if (e instanceof CollectionStartEvent) {
-        depth++;
+        if (++depth > MAX_SKIP_DEPTH) {
+          throw new Stop(line(e), "nested deeper than a map ever is: stopped reading");
+        }
       } else if (e instanceof MappingEndEvent || e instanceof SequenceEndEvent) {
         depth--;
       }
@@ -190,7 +209,7 @@ final class YamlMapReader {
   private Event next() {
     Event e = events.next();
     if (e instanceof AliasEvent) {
-      throw new RefusedAlias(line(e));
+      throw new Stop(line(e), "YAML aliases (*name) are not allowed in a map");
     }
     return e;
   }
@@ -224,13 +243,54 @@ final class YamlMapReader {
     return "'" + e.getEventId() + "'";
   }
 
-  /** An alias ({@code *name}) in the input: refused, and reading of this source stops. */
-  private static final class RefusedAlias extends RuntimeException {
+  /** Input this reader refuses outright (an alias, deep nesting): reading of the source stops. */
+  private static final class Stop extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int line;
 
-    RefusedAlias(int line) {
-      super(null, null, false, false);
+    Stop(int line, String problem) {
+      super(problem, null, false, false);
+      this.line = line;
+    }
+  }
+
+  /** Fails a read that would pass a line longer than {@link #MAX_LINE}. */
+  private static final class LineLimit extends FilterReader {
+    private int line = 1;
+    private int column;
+
+    LineLimit(Reader in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      char[] one = new char[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0];
+    }
+
+    @Override
+    public int read(char[] buf, int off, int len) throws IOException {
+      int n = in.read(buf, off, len);
+      for (int i = off; i < off + n; i++) {
+        if (buf[i] == '\n') {
+          line++;
+          column = 0;
+        } else if (++column > MAX_LINE) {
+          throw new LineTooLong(line);
+        }
+      }
+      return n;
+    }
+  }
+
+  /** Thrown through SnakeYAML, which wraps it in a {@link YAMLException}. */
+  private static final class LineTooLong extends IOException {
+    private static final long serialVersionUID = 1L;
+    final int line;
+
+    LineTooLong(int line) {
+      super("line " + line + " is too long");
       this.line = line;
     }
   }
