@@ -38,8 +38,11 @@ final class MapWriter {
     return b.toString();
   }
 
-  /** The onionmx form: {@code 'onion':} then {@code   - 'domain'} lines. */
+  /** The onionmx form: {@code 'onion':} then {@code   - 'domain'} lines; {@code {}} if empty. */
   static String yaml(Map<String, OnionTarget> routes) {
+    if (routes.isEmpty()) {
+      return "--- {}\n";
+    }
     StringBuilder b = new StringBuilder(routes.size() * 40 + 4).append("---\n");
     grouped(routes)
         .forEach(

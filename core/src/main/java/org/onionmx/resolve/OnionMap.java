@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,11 +155,17 @@ public final class OnionMap {
   static void read(Reader reader, String source, int maxChars, MapCollector out)
       throws IOException {
     BufferedReader in = new BufferedReader(reader, 1 << 16);
-    in.mark(1);
-    if (in.read() != '\uFEFF') {
-      in.reset(); // no byte-order mark
+    MapForm form;
+    try {
+      in.mark(1);
+      if (in.read() != '\uFEFF') {
+        in.reset(); // no byte-order mark
+      }
+      form = MapForm.detect(in);
+    } catch (CharacterCodingException e) {
+      out.problem(source, 0, "not valid UTF-8 text");
+      return;
     }
-    MapForm form = MapForm.detect(in);
     if (form == null) {
       out.problem(source, 0, "the file is empty: no map entries in it");
     } else if (form == MapForm.POSTFIX) {
