@@ -16,10 +16,10 @@ import org.onionmx.resolve.MapException;
 import org.onionmx.resolve.OnionMap;
 
 /**
- * Loads a generated map of a million domains (in YAML and in Postfix form) and prints the wall
- * time of {@link OnionMap#load} and the heap the loaded map retains after a full GC. Goal: at most
- * 2 s and 300 MB. A plain program, not JMH: one load is the quantity of interest, including its
- * cold start.
+ * Loads a generated map of a million domains (in YAML and in Postfix form) and prints the wall time
+ * of {@link OnionMap#load} and the heap the loaded map retains after a full GC. Goal: at most 2 s
+ * and 300 MB. A plain program, not JMH: one load is the quantity of interest, including its cold
+ * start.
  *
  * <p>Run: {@code java -Xmx300m -cp benchmarks/target/benchmarks.jar
  * org.onionmx.bench.MapLoadBenchmark [domains] [domainsPerOnion] [runs]}.

@@ -10,14 +10,15 @@ import org.onionmx.resolve.MapException.Problem;
 import org.onionmx.resolve.OnionMap.DeadEntry;
 
 /**
- * Gathers the entries, dead entries and problems of one or more map sources, and turns them into
- * an {@link OnionMap} or a {@link MapException}. Readers feed it; it checks domains and conflicts.
+ * Gathers the entries, dead entries and problems of one or more map sources, and turns them into an
+ * {@link OnionMap} or a {@link MapException}. Readers feed it; it checks domains and conflicts.
  */
 final class MapCollector {
   /** Reading stops after this many problems: a garbage file gives a bounded report. */
   static final int MAX_PROBLEMS = 100;
 
   private final Map<String, OnionTarget> routes = new HashMap<>();
+
   /** One instance per distinct target, and the source that first named it. */
   private final Map<OnionTarget, Origin> targets = new HashMap<>();
 

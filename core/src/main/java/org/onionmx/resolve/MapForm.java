@@ -24,11 +24,11 @@ enum MapForm {
    * lines. Leaves {@code in} where it was.
    *
    * <p>The first entry line is Postfix if it has at least two whitespace-separated fields, the
-   * first not ending with {@code :} and the second containing a {@code :} but not being just
-   * {@code :} ({@code example.org smtptor:[x.onion]}); anything else ({@code 'x.onion':}, {@code
-   * x.onion: [a.org]}, {@code ---}) is YAML. A first line of one field takes in the indented lines
-   * after it (Postfix continuation lines). Without an entry in the first {@value #LOOK_AHEAD}
-   * characters it is YAML.
+   * first not ending with {@code :} and the second containing a {@code :} but not being just {@code
+   * :} ({@code example.org smtptor:[x.onion]}); anything else ({@code 'x.onion':}, {@code x.onion:
+   * [a.org]}, {@code ---}) is YAML. A first line of one field takes in the indented lines after it
+   * (Postfix continuation lines). Without an entry in the first {@value #LOOK_AHEAD} characters it
+   * is YAML.
    */
   static MapForm detect(BufferedReader in) throws IOException {
     in.mark(LOOK_AHEAD);

@@ -38,7 +38,7 @@ final class MapWriter {
     return b.toString();
   }
 
-  /** The onionmx form: {@code 'onion':} then {@code   - 'domain'} lines; {@code {}} if empty. */
+  /** The onionmx form: {@code 'onion':} then {@code - 'domain'} lines; {@code {}} if empty. */
   static String yaml(Map<String, OnionTarget> routes) {
     if (routes.isEmpty()) {
       return "--- {}\n";
@@ -66,7 +66,8 @@ final class MapWriter {
 
   private static Map<OnionTarget, List<String>> grouped(Map<String, OnionTarget> routes) {
     Map<OnionTarget, List<String>> byTarget = new HashMap<>();
-    routes.forEach((domain, target) -> byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(domain));
+    routes.forEach(
+        (domain, target) -> byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(domain));
     Map<OnionTarget, List<String>> sorted = new TreeMap<>(BY_NAME);
     byTarget.forEach(
         (target, domains) -> {

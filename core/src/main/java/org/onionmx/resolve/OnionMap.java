@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * <p>Maps are read from two written forms, told apart by their first entry line:
  *
  * <ul>
- *   <li>the onionmx YAML form: keys are onion names, values are lists of domains; a null value is
- *       a key with no domains; as an extension a key may carry a port ({@code 'x.onion:2525'});
+ *   <li>the onionmx YAML form: keys are onion names, values are lists of domains; a null value is a
+ *       key with no domains; as an extension a key may carry a port ({@code 'x.onion:2525'});
  *   <li>a Postfix transport table: {@code domain smtptor:[x.onion]}, with or without brackets and
  *       {@code :port}; {@code #} comments and blank lines.
  * </ul>

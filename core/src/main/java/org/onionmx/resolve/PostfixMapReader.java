@@ -10,13 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a Postfix transport table as {@code postmap(1)} does: one {@code domain
- * transport:nexthop} entry per logical line, where the next hop is {@code [x.onion]}, {@code
- * [x.onion]:port}, {@code x.onion} or {@code x.onion:port}; lines whose first non-blank character
- * is {@code #} and blank lines are skipped; a line starting with whitespace continues the entry
- * before it. The line {@code .onion smtptor:} (route every onion domain through Tor) is accepted
- * and skipped: onion domains are routed directly anyway. A next hop that is not a v3 onion makes a
- * dead entry.
+ * Reads a Postfix transport table as {@code postmap(1)} does: one {@code domain transport:nexthop}
+ * entry per logical line, where the next hop is {@code [x.onion]}, {@code [x.onion]:port}, {@code
+ * x.onion} or {@code x.onion:port}; lines whose first non-blank character is {@code #} and blank
+ * lines are skipped; a line starting with whitespace continues the entry before it. The line {@code
+ * .onion smtptor:} (route every onion domain through Tor) is accepted and skipped: onion domains
+ * are routed directly anyway. A next hop that is not a v3 onion makes a dead entry.
  *
  * <p>Hand-written because there is no Java library for this format, and because it must bound what
  * it holds: lines longer than {@value #MAX_LINE} characters are reported and skipped unbuffered.
@@ -26,6 +25,7 @@ final class PostfixMapReader {
 
   private final String source;
   private final MapCollector out;
+
   /** Parsed next hops: an onion's checksum is computed once, not once per domain. */
   private final Map<String, Object> hops = new HashMap<>();
 
@@ -61,7 +61,8 @@ final class PostfixMapReader {
     for (int n = in.read(buf); n >= 0 && !out.full(); n = in.read(buf)) {
       total += n;
       if (total > maxChars) {
-        out.problem(source, lineNo, "the file is larger than the limit of " + maxChars + " characters");
+        out.problem(
+            source, lineNo, "the file is larger than the limit of " + maxChars + " characters");
         return;
       }
       int start = 0;
@@ -156,9 +157,7 @@ final class PostfixMapReader {
         out.problem(
             source,
             line,
-            "parent-domain entries such as "
-                + quote(key)
-                + " are not supported: list each domain");
+            "parent-domain entries such as " + quote(key) + " are not supported: list each domain");
       }
       return;
     }

@@ -33,8 +33,8 @@ import org.yaml.snakeyaml.events.StreamEndEvent;
  * <p>It walks SnakeYAML's event stream ({@link Yaml#parse}) rather than composing a node tree: the
  * tree of a million-domain map, with a {@link org.yaml.snakeyaml.error.Mark} per node, does not fit
  * the heap budget, and events give the same line numbers. Nothing is ever constructed as an object,
- * aliases are refused (so alias bombs cannot expand), and the {@link LoaderOptions#setCodePointLimit
- * code point limit} bounds the input.
+ * aliases are refused (so alias bombs cannot expand), and the {@link
+ * LoaderOptions#setCodePointLimit code point limit} bounds the input.
  */
 final class YamlMapReader {
   /**
@@ -167,7 +167,9 @@ final class YamlMapReader {
       }
     } else {
       out.problem(
-          source, line(e), "the value of " + quote(key) + " must be a list of domains, not " + kind(e));
+          source,
+          line(e),
+          "the value of " + quote(key) + " must be a list of domains, not " + kind(e));
       skip(e);
     }
     if (invalid != null) {

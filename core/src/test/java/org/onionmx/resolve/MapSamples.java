@@ -8,8 +8,10 @@ final class MapSamples {
   static final String A = "aj3nsqqcksrrc5cye5etjsoewz6jrygpekzwoko3q6wyxjlb3dgasfid.onion";
   static final String B = "w5ejy7xyv4dw7jul7bycfnltircxddt7vqprcxe6uggnezlwwic72qqd.onion";
   static final String C = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion";
-  /** {@link #A} with its last service-id character changed: the checksum no longer matches. */
+
+  /** {@link #A} with its fifth character changed: the checksum no longer matches. */
   static final String A_TYPO = "aj3ntqqcksrrc5cye5etjsoewz6jrygpekzwoko3q6wyxjlb3dgasfid.onion";
+
   static final String V2 = "lloiryev7cvzszsn.onion";
 
   private MapSamples() {}

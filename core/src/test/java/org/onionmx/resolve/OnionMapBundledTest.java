@@ -80,7 +80,8 @@ class OnionMapBundledTest {
         "7sbw6jufrirhyltzkslhcmkik4z7yrsmbpnptyritvz5nhbk35hncsqd.onion",
         map.lookup("lists.riseup.net").orElseThrow().onion().hostname());
     assertEquals(
-        20, map.entries().values().stream().filter(t -> t.onion().hostname().equals(IMMERDA)).count());
+        20,
+        map.entries().values().stream().filter(t -> t.onion().hostname().equals(IMMERDA)).count());
   }
 
   @Test

@@ -23,19 +23,37 @@ class OnionMapExportTest {
   @Test
   void postfixIsGroupedByOnionSortedByNameAndPaddedLikeTheConversionScript() {
     assertEquals(
-        "xn--bcher-kva.example smtptor:[" + A + "]\n"
-            + "port.org              smtptor:[" + A + "]:2525\n"
-            + "sub.org               smtptor:[mx." + C + "]\n"
-            + "a.org                 smtptor:[" + B + "]\n"
-            + "b.org                 smtptor:[" + B + "]\n",
+        "xn--bcher-kva.example smtptor:["
+            + A
+            + "]\n"
+            + "port.org              smtptor:["
+            + A
+            + "]:2525\n"
+            + "sub.org               smtptor:[mx."
+            + C
+            + "]\n"
+            + "a.org                 smtptor:["
+            + B
+            + "]\n"
+            + "b.org                 smtptor:["
+            + B
+            + "]\n",
         MIXED.toPostfix());
   }
 
   @Test
   void yamlIsTheOnionmxFormWithPortsInKeys() {
     assertEquals(
-        "---\n'" + A + "':\n  - 'xn--bcher-kva.example'\n'" + A + ":2525':\n  - 'port.org'\n"
-            + "'mx." + C + "':\n  - 'sub.org'\n'" + B + "':\n  - 'a.org'\n  - 'b.org'\n",
+        "---\n'"
+            + A
+            + "':\n  - 'xn--bcher-kva.example'\n'"
+            + A
+            + ":2525':\n  - 'port.org'\n"
+            + "'mx."
+            + C
+            + "':\n  - 'sub.org'\n'"
+            + B
+            + "':\n  - 'a.org'\n  - 'b.org'\n",
         MIXED.toYaml());
   }
 
@@ -55,7 +73,8 @@ class OnionMapExportTest {
     assertEquals(0, fromYaml.deadEntries().size());
     assertFalse(bundled.toPostfix().contains(V2));
     assertEquals(
-        "koumbit.org         smtptor:[abupq2yypwtojgupttylrbwnabmpmydsf4evb2onasmib2go23jyyhqd.onion]",
+        "koumbit.org        "
+            + " smtptor:[abupq2yypwtojgupttylrbwnabmpmydsf4evb2onasmib2go23jyyhqd.onion]",
         bundled.toPostfix().lines().filter(l -> l.startsWith("koumbit")).findFirst().orElseThrow());
   }
 

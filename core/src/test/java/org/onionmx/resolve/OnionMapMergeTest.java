@@ -78,11 +78,14 @@ class OnionMapMergeTest {
 
   @Test
   void invalidUtf8IsAProblemNotACrash() throws Exception {
-    byte[] bad = ("'" + A + "':\n  - a.org\n  - b\u00e9.org\n").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] bad =
+        ("'" + A + "':\n  - a.org\n  - b\u00e9.org\n").getBytes(StandardCharsets.ISO_8859_1);
     Path yaml = Files.write(dir.resolve("latin1.yml"), bad);
     Problem p = assertThrows(MapException.class, () -> OnionMap.load(yaml)).problems().get(0);
     assertEquals("not valid UTF-8 text", p.message());
-    Path postfix = Files.write(dir.resolve("latin1"), "b\u00e9.org smtptor:x\n".getBytes(StandardCharsets.ISO_8859_1));
+    Path postfix =
+        Files.write(
+            dir.resolve("latin1"), "b\u00e9.org smtptor:x\n".getBytes(StandardCharsets.ISO_8859_1));
     p = assertThrows(MapException.class, () -> OnionMap.load(postfix)).problems().get(0);
     assertEquals("not valid UTF-8 text", p.message());
   }

@@ -60,7 +60,8 @@ class OnionMapPostfixTest {
 
   @Test
   void lineStartingWithWhitespaceContinuesTheEntry() throws Exception {
-    OnionMap map = parse("a.org\n  # a comment inside\n    smtptor:[" + A + "]\nb.org smtptor:" + B);
+    OnionMap map =
+        parse("a.org\n  # a comment inside\n    smtptor:[" + A + "]\nb.org smtptor:" + B);
     assertEquals(target(A), map.lookup("a.org").orElseThrow());
     assertEquals(target(B), map.lookup("b.org").orElseThrow());
   }
@@ -121,7 +122,9 @@ class OnionMapPostfixTest {
                 + "]\n"
                 + "f.org smtptor:[unclosed\n");
     assertEquals(
-        List.of(2, 3, 4, 5, 6, 7, 8), problems.stream().map(Problem::line).toList(), problems.toString());
+        List.of(2, 3, 4, 5, 6, 7, 8),
+        problems.stream().map(Problem::line).toList(),
+        problems.toString());
     assertTrue(problems.get(0).message().startsWith("expected 'domain transport:[onion]'"));
     assertTrue(problems.get(3).message().contains("parent-domain entries"));
     assertTrue(problems.get(4).message().startsWith("no onion"));

@@ -147,9 +147,7 @@ class OnionMapYamlTest {
     MapException e =
         assertThrows(
             MapException.class,
-            () ->
-                parse(
-                    "? [x, y]\n: [a.org]\n'" + A + "': {b.org: c}\n'" + B + "': [[c.org]]\n"));
+            () -> parse("? [x, y]\n: [a.org]\n'" + A + "': {b.org: c}\n'" + B + "': [[c.org]]\n"));
     assertEquals(3, e.problems().size(), e.getMessage());
     assertTrue(e.problems().get(0).message().startsWith("a key must be an onion name"));
     assertTrue(e.problems().get(1).message().contains("must be a list of domains, not a map"));
