@@ -2,8 +2,10 @@ package org.onionmx.bench;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,19 +64,33 @@ public final class MapLoadBenchmark {
   private static void measure(String label, Path file, int expected)
       throws IOException, MapException {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    ThreadMXBean thread = ManagementFactory.getThreadMXBean();
     System.gc();
     long before = memory.getHeapMemoryUsage().getUsed();
+    long gcBefore = gcMillis();
+    long cpuStart = thread.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     OnionMap map = OnionMap.load(file);
     long millis = (System.nanoTime() - start) / 1_000_000;
+    long cpuMillis = (thread.getCurrentThreadCpuTime() - cpuStart) / 1_000_000;
+    long gc = gcMillis() - gcBefore;
     System.gc();
     long retained = memory.getHeapMemoryUsage().getUsed() - before;
     if (map.size() != expected) {
       throw new IllegalStateException("loaded " + map.size() + " domains, expected " + expected);
     }
     System.out.printf(
-        "%s: load %5d ms, retained heap %4d MB (%d domains)%n",
-        label, millis, retained >> 20, map.size());
+        "%s: load %5d ms wall (%5d ms CPU of the loading thread, %4d ms in GC),"
+            + " retained heap %4d MB (%d domains)%n",
+        label, millis, cpuMillis, gc, retained >> 20, map.size());
+  }
+
+  private static long gcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   private static void generate(int domains, int perOnion, Path yaml, Path postfix)

@@ -3,8 +3,10 @@ package org.onionmx.resolve;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.onionmx.resolve.InvalidOnionAddressException.Reason;
 import org.onionmx.resolve.MapException.Problem;
 import org.onionmx.resolve.OnionMap.DeadEntry;
@@ -32,7 +34,7 @@ final class MapCollector {
     final int line;
     final String onion;
     final Reason reason;
-    final List<String> domains = new ArrayList<>();
+    final Set<String> domains = new LinkedHashSet<>();
 
     DeadBuilder(String source, int line, String onion, Reason reason) {
       this.source = source;
@@ -79,11 +81,10 @@ final class MapCollector {
   }
 
   /**
-   * Routes a normalised domain to a target; a domain already routed elsewhere is a problem that
-   * names both onions. Routing it again to an equal target is fine.
+   * Routes a normalised domain to a target returned by {@link #target}; a domain already routed
+   * elsewhere is a problem that names both onions. Routing it again to an equal target is fine.
    */
-  void route(String source, int line, String domain, OnionTarget target) {
-    OnionTarget shared = target(source, target);
+  void route(String source, int line, String domain, OnionTarget shared) {
     OnionTarget before = routes.putIfAbsent(domain, shared);
     if (before != null && !before.equals(shared)) {
       problem(
@@ -109,7 +110,7 @@ final class MapCollector {
 
   /** Adds every entry of an existing map, checking conflicts. */
   void addAll(OnionMap map, String source) {
-    map.routes().forEach((domain, target) -> route(source, 0, domain, target));
+    map.routes().forEach((domain, target) -> route(source, 0, domain, target(source, target)));
     for (DeadEntry d : map.deadEntries()) {
       dead(d.source(), d.line(), d.onion(), d.reason(), d.domains());
     }
@@ -126,7 +127,7 @@ final class MapCollector {
     }
     List<DeadEntry> deadEntries = new ArrayList<>(dead.size());
     for (DeadBuilder d : dead.values()) {
-      deadEntries.add(new DeadEntry(d.source, d.line, d.onion, d.domains, d.reason));
+      deadEntries.add(new DeadEntry(d.source, d.line, d.onion, List.copyOf(d.domains), d.reason));
     }
     return new OnionMap(routes, deadEntries);
   }

@@ -169,17 +169,18 @@ final class PostfixMapReader {
     if (domain == null) {
       return;
     }
-    Object target = hops.computeIfAbsent(hop, PostfixMapReader::hop);
+    Object target = hops.computeIfAbsent(hop, this::hop);
     if (target instanceof OnionTarget t) {
-      out.route(source, line, domain, out.target(source, t));
+      out.route(source, line, domain, t);
     } else {
       out.dead(source, line, hop, (InvalidOnionAddressException.Reason) target, List.of(domain));
     }
   }
 
-  private static Object hop(String hop) {
+  /** The shared target named by a next hop, or the reason it names none. */
+  private Object hop(String hop) {
     try {
-      return OnionTarget.parse(hop);
+      return out.target(source, OnionTarget.parse(hop));
     } catch (InvalidOnionAddressException e) {
       return e.reason();
     }
