@@ -168,6 +168,14 @@ class OnionMapYamlTest {
   }
 
   @Test
+  void explicitTagsConstructNothing() throws Exception {
+    OnionMap map =
+        parse("'" + A + "':\n  - !!python/object/apply:os.system a.org\n  - !!int b.org\n");
+    assertEquals(2, map.size());
+    assertTrue(map.lookup("a.org").isPresent());
+  }
+
+  @Test
   void deeplyNestedInputIsAnErrorNotAStackOverflow() {
     String deep = "[\n".repeat(100_000) + "]\n".repeat(100_000);
     MapException e = assertThrows(MapException.class, () -> parse(deep));
