@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * An onion map that cannot be used: a syntax error, a line that is not a map entry, an invalid
  * domain, or a domain mapped to two different onions. {@link #problems()} lists every problem found
- * (up to {@value MapCollector#MAX_PROBLEMS}; reading stops after that), each with its source and
+ * (up to 100; reading stops after that), each with its source and
  * line.
  *
  * <p>This is a checked exception but not an {@link java.io.IOException}: the file was read, its

@@ -137,8 +137,8 @@ public final class OnionMap {
   }
 
   /**
-   * Reads one map in YAML or Postfix form, detected from its first entry line (see {@link
-   * MapForm}): Postfix if that line is {@code domain transport:nexthop}, else YAML. The reader is
+   * Reads one map in YAML or Postfix form, detected from its first line that is neither blank nor
+   * a comment: Postfix if that line is {@code domain transport:nexthop}, else YAML. The reader is
    * not closed.
    *
    * @param sourceName the name problems and dead entries carry, such as a file name

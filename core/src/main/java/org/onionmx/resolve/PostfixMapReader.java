@@ -162,7 +162,7 @@ final class PostfixMapReader {
       return;
     }
     if (hop.isEmpty()) {
-      out.problem(source, line, "no onion after '" + value + "' for " + quote(key));
+      out.problem(source, line, "no onion after " + quote(value) + " for " + quote(key));
       return;
     }
     String domain = out.domain(source, line, key);
