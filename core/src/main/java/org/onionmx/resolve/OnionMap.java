@@ -137,9 +137,9 @@ public final class OnionMap {
   }
 
   /**
-   * Reads one map in YAML or Postfix form, detected from its first line that is neither blank nor
-   * a comment: Postfix if that line is {@code domain transport:nexthop}, else YAML. The reader is
-   * not closed.
+   * Reads one map in YAML or Postfix form, detected from its first line that is neither blank nor a
+   * comment: Postfix if that line is {@code domain transport:nexthop}, else YAML. The reader is not
+   * closed.
    *
    * @param sourceName the name problems and dead entries carry, such as a file name
    * @throws IOException if reading fails
