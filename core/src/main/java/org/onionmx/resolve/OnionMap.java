@@ -1,6 +1,20 @@
 package org.onionmx.resolve;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -8,16 +22,58 @@ import java.util.TreeMap;
  * A pinned, immutable map from mail domains to the onion service that takes their mail. A pinned
  * domain is routed without any DNS query.
  *
- * <p>This is the minimal core of the type; loading (YAML and Postfix forms), merging and the
- * bundled public map are added by the map work.
+ * <p>Maps are read from two written forms, told apart by their first entry line:
+ *
+ * <ul>
+ *   <li>the onionmx YAML form: keys are onion names, values are lists of domains; a null value is a
+ *       key with no domains; as an extension a key may carry a port ({@code 'x.onion:2525'});
+ *   <li>a Postfix transport table: {@code domain smtptor:[x.onion]}, with or without brackets and
+ *       {@code :port}; {@code #} comments and blank lines.
+ * </ul>
+ *
+ * <p>Domains are case-insensitive ({@link DomainNames#normalize}). Several sources merge into one
+ * map; a domain mapped to two different targets is a {@link MapException} naming both, the same
+ * entry twice is fine. A key or next hop that is not a valid v3 onion (a v2 name, a bad checksum)
+ * is a {@linkplain #deadEntries() dead entry}: reported, never routed. The public onionmx map is
+ * {@linkplain #bundled() bundled}.
  */
 public final class OnionMap {
-  private static final OnionMap EMPTY = new OnionMap(Map.of());
+  /** The most characters one source may have (checked while reading): 256 Mi. */
+  static final int MAX_CHARS = 256 * 1024 * 1024;
+
+  private static final OnionMap EMPTY = new OnionMap(Map.of(), List.of());
+  private static final String BUNDLED = "onionmx-map.yml";
 
   private final Map<String, OnionTarget> routes;
+  private final List<DeadEntry> dead;
 
-  private OnionMap(Map<String, OnionTarget> routes) {
-    this.routes = routes;
+  /**
+   * A map entry that is never routed because its onion is not a usable v3 address.
+   *
+   * @param source the source it was read from
+   * @param line the 1-based line of the onion (YAML key, or the first Postfix line naming it), 0 if
+   *     not known
+   * @param onion the onion text as written
+   * @param domains the normalised domains it lists, possibly none
+   * @param reason why the onion is not usable ({@link InvalidOnionAddressException.Reason#V2} for
+   *     the v2 names that stopped working in Tor in 2021)
+   */
+  public record DeadEntry(
+      String source,
+      int line,
+      String onion,
+      List<String> domains,
+      InvalidOnionAddressException.Reason reason) {
+    /** Copies {@code domains}. */
+    public DeadEntry {
+      domains = List.copyOf(domains);
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  OnionMap(Map<String, OnionTarget> routes, List<DeadEntry> dead) {
+    this.routes = Collections.unmodifiableMap(routes);
+    this.dead = List.copyOf(dead);
   }
 
   /** A map with no entries. */
@@ -29,11 +85,106 @@ public final class OnionMap {
    * A map of the given entries; domains are normalised.
    *
    * @throws InvalidDomainException if a key is not a valid domain
+   * @throws IllegalArgumentException if two keys normalise to one domain with different targets
    */
   public static OnionMap of(Map<String, OnionTarget> entries) {
-    Map<String, OnionTarget> copy = new java.util.HashMap<>();
-    entries.forEach((domain, target) -> copy.put(DomainNames.normalize(domain), target));
-    return new OnionMap(Map.copyOf(copy));
+    Builder b = newBuilder();
+    entries.forEach(b::put);
+    return b.build();
+  }
+
+  /** A builder for a map made in code. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * The public onionmx map bundled with this library ({@code onionmx-map.yml}), read once. Its v2
+   * entries are in {@link #deadEntries()}.
+   */
+  public static OnionMap bundled() {
+    return BundledHolder.MAP;
+  }
+
+  /**
+   * Reads and merges map files, each in YAML or Postfix form (detected), as strict UTF-8.
+   *
+   * @throws IOException if a file cannot be read
+   * @throws MapException listing every problem found in the files, with file names and lines
+   */
+  public static OnionMap load(Path... files) throws IOException, MapException {
+    return load(List.of(files));
+  }
+
+  /**
+   * Reads and merges map files, each in YAML or Postfix form (detected), as strict UTF-8. No files
+   * give the empty map.
+   *
+   * @throws IOException if a file cannot be read
+   * @throws MapException listing every problem found in the files, with file names and lines
+   */
+  public static OnionMap load(List<Path> files) throws IOException, MapException {
+    MapCollector out = new MapCollector();
+    for (Path file : files) {
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        read(r, file.toString(), MAX_CHARS, out);
+      }
+      if (out.full()) {
+        break;
+      }
+    }
+    return out.build();
+  }
+
+  /**
+   * Reads one map in YAML or Postfix form, detected from its first line that is neither blank nor a
+   * comment: Postfix if that line is {@code domain transport:nexthop}, else YAML. The reader is not
+   * closed.
+   *
+   * @param sourceName the name problems and dead entries carry, such as a file name
+   * @throws IOException if reading fails
+   * @throws MapException listing every problem found
+   */
+  public static OnionMap parse(Reader reader, String sourceName) throws IOException, MapException {
+    MapCollector out = new MapCollector();
+    read(reader, sourceName, MAX_CHARS, out);
+    return out.build();
+  }
+
+  /** Reads one source into {@code out}, with at most {@code maxChars} characters. */
+  static void read(Reader reader, String source, int maxChars, MapCollector out)
+      throws IOException {
+    BufferedReader in = new BufferedReader(reader, 1 << 16);
+    MapForm form;
+    try {
+      in.mark(1);
+      if (in.read() != '\uFEFF') {
+        in.reset(); // no byte-order mark
+      }
+      form = MapForm.detect(in);
+    } catch (CharacterCodingException e) {
+      out.problem(source, 0, "not valid UTF-8 text");
+      return;
+    }
+    if (form == null) {
+      out.problem(source, 0, "the file is empty: no map entries in it");
+    } else if (form == MapForm.POSTFIX) {
+      PostfixMapReader.read(in, source, maxChars, out);
+    } else {
+      YamlMapReader.read(in, source, maxChars, out);
+    }
+  }
+
+  /**
+   * This map and {@code other} together.
+   *
+   * @throws MapException if a domain is mapped to different targets in the two, naming both
+   */
+  public OnionMap merge(OnionMap other) throws MapException {
+    MapCollector out = new MapCollector();
+    out.addAll(this, "this map");
+    out.addAll(other, "the merged map");
+    return out.build();
   }
 
   /**
@@ -50,8 +201,92 @@ public final class OnionMap {
     return routes.size();
   }
 
-  /** All routed domains and their targets, sorted by domain. */
+  /** All routed domains and their targets, sorted by domain (a copy). */
   public Map<String, OnionTarget> entries() {
     return new TreeMap<>(routes);
+  }
+
+  /** The entries whose onion is not usable: v2 names and other invalid onions; never routed. */
+  public List<DeadEntry> deadEntries() {
+    return dead;
+  }
+
+  /**
+   * The routed entries as a Postfix transport table, in the onionmx conversion script's layout:
+   * grouped by onion, onions and domains sorted, domains padded to one width, {@code domain
+   * smtptor:[onion]} (with {@code :port} if not 25). Dead entries are left out.
+   */
+  public String toPostfix() {
+    return MapWriter.postfix(routes);
+  }
+
+  /**
+   * The routed entries in the onionmx YAML form, onions and domains sorted; a target on another
+   * port than 25 is written as {@code 'onion:port'}. Dead entries are left out.
+   */
+  public String toYaml() {
+    return MapWriter.yaml(routes);
+  }
+
+  /** The routes, unmodifiable and unsorted. */
+  Map<String, OnionTarget> routes() {
+    return routes;
+  }
+
+  @Override
+  public String toString() {
+    return "OnionMap[" + routes.size() + " domains, " + dead.size() + " dead entries]";
+  }
+
+  /**
+   * Builds a map in code. Not safe for concurrent use.
+   *
+   * <p>Unlike reading a file, which collects every problem into one {@link MapException}, the
+   * builder refuses a bad entry at once.
+   */
+  public static final class Builder {
+    private final Map<String, OnionTarget> routes = new HashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Routes {@code domain} (normalised) to {@code target}; the same entry again is ignored.
+     *
+     * @throws InvalidDomainException if {@code domain} is not a valid domain
+     * @throws IllegalArgumentException if {@code domain} is already routed to another target
+     */
+    public Builder put(String domain, OnionTarget target) {
+      Objects.requireNonNull(target, "target");
+      String d = DomainNames.normalize(domain);
+      OnionTarget before = routes.putIfAbsent(d, target);
+      if (before != null && !before.equals(target)) {
+        throw new IllegalArgumentException(
+            "'" + d + "' is mapped to two onions: " + before + " and " + target);
+      }
+      return this;
+    }
+
+    /** The map of the entries put so far. */
+    public OnionMap build() {
+      return routes.isEmpty() ? EMPTY : new OnionMap(new HashMap<>(routes), List.of());
+    }
+  }
+
+  /** Reads the bundled map on first use (class initialisation is lazy and thread-safe). */
+  private static final class BundledHolder {
+    static final OnionMap MAP = readBundled();
+
+    private static OnionMap readBundled() {
+      try (InputStream in = OnionMap.class.getResourceAsStream(BUNDLED)) {
+        if (in == null) {
+          throw new IllegalStateException("the bundled map " + BUNDLED + " is missing");
+        }
+        return parse(new InputStreamReader(in, StandardCharsets.UTF_8), BUNDLED + " (bundled)");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (MapException e) {
+        throw new IllegalStateException("the bundled map is broken: " + e.getMessage(), e);
+      }
+    }
   }
 }
