@@ -61,7 +61,7 @@ public final class OnionResolver {
       new ConcurrentHashMap<>();
 
   private OnionResolver(Builder b) {
-    this.map = b.map;
+    this.map = b.map != null ? b.map : OnionMap.bundled();
     this.ownDomains = Set.copyOf(b.ownDomains);
     this.ignored = Set.copyOf(b.ignored);
     this.srv = b.srv;
@@ -183,8 +183,7 @@ public final class OnionResolver {
    * called more than once.
    */
   public static final class Builder {
-    // TODO(lead): default to OnionMap.bundled()
-    private OnionMap map = OnionMap.empty();
+    private OnionMap map; // null: the bundled public map, loaded only when needed
     private boolean srv = true;
     private List<DnsServer> dnsServers;
     private Duration timeout = Duration.ofSeconds(5);
@@ -199,7 +198,8 @@ public final class OnionResolver {
     private Builder() {}
 
     /**
-     * The pinned map, asked before DNS; a pinned domain causes no DNS query. Default: empty.
+     * The pinned map, asked before DNS; a pinned domain causes no DNS query. Default: the bundled
+     * public onionmx map ({@link OnionMap#bundled()}); {@link OnionMap#empty()} pins nothing.
      *
      * @throws NullPointerException if {@code map} is null
      */
