@@ -1,0 +1,104 @@
+package org.onionmx.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code onionmx} command-line tool: resolve mail domains to onion services and check maps.
+ *
+ * <p>Exit codes are part of the contract: {@value #OK} when every domain is routed or a check
+ * passes, {@value #NO_ROUTE} when some domain has no onion route or a check finds problems,
+ * {@value #USAGE} on usage errors, {@value #LOOKUP_ERROR} when a look-up could not tell.
+ */
+@Command(
+    name = "onionmx",
+    mixinStandardHelpOptions = true,
+    versionProvider = OnionMxCommand.Version.class,
+    description = "Deliver e-mail over Tor onion services: resolve domains, check and export maps.",
+    subcommands = {ResolveCommand.class, CommandLine.HelpCommand.class})
+public final class OnionMxCommand implements Runnable {
+  /** Every domain routed, or the check passed. */
+  public static final int OK = 0;
+
+  /** Some domain has no onion route, or a check found problems. */
+  public static final int NO_ROUTE = 1;
+
+  /** The command line was wrong. */
+  public static final int USAGE = 2;
+
+  /** A look-up could not tell (timeout, SERVFAIL, DNSSEC failure), or a file could not be read. */
+  public static final int LOOKUP_ERROR = 3;
+
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command");
+  }
+
+  /** Runs the tool and exits with its exit code. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(args, out, err));
+  }
+
+  /**
+   * Runs the tool with the given streams, for embedding and tests.
+   *
+   * @return the exit code
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    OnionMxCommand top = new OnionMxCommand();
+    CommandLine cli = new CommandLine(top);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(e -> LOOKUP_ERROR);
+    cli.getCommandSpec().exitCodeOnUsageHelp(OK);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          // One clear line, never a stack trace, unless --verbose.
+          err.println("onionmx: " + describe(e));
+          if (top.verbose) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return LOOKUP_ERROR;
+        });
+    cli.setParameterExceptionHandler(
+        (e, args1) -> {
+          err.println("onionmx: " + e.getMessage());
+          err.println("Try 'onionmx --help' for more information.");
+          err.flush();
+          return USAGE;
+        });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** The version from the jar's manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = OnionMxCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"onionmx " + (version == null ? "development" : version)};
+    }
+  }
+}
