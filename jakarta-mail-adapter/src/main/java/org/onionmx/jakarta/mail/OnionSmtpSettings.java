@@ -1,0 +1,291 @@
+package org.onionmx.jakarta.mail;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.onionmx.resolve.DnsServer;
+import org.onionmx.resolve.DnssecPolicy;
+import org.onionmx.resolve.DomainNames;
+import org.onionmx.tor.IsolationMode;
+
+/**
+ * The {@code mail.onion-smtp.*} session properties, read in this one place into immutable values.
+ * Every key under the prefix must be known: a misspelt key (say {@code mail.onion-smtp.dnsec}) is
+ * an error that names it, not a setting silently ignored.
+ *
+ * @param socksHost the Tor SOCKS listener's address (an IP literal or {@code localhost})
+ * @param socksPort the Tor SOCKS listener's port
+ * @param isolation how streams are isolated from each other
+ * @param maps the map files; empty with {@code bundledMap} false means no pinned map
+ * @param bundledMap whether the bundled public map is used
+ * @param srv whether SRV look-ups are made
+ * @param dnsServers the DNS servers for SRV look-ups; empty means the system's
+ * @param dnssec the DNSSEC policy for SRV answers
+ * @param policy what happens to domains without an onion route
+ * @param requireOnion domains that always fail closed without an onion route
+ * @param starttls TLS on the onion hop
+ * @param pins SHA-256 public-key pins by domain ({@code sha256/<base64>})
+ * @param ehlo the EHLO name, or null for the library's neutral default
+ * @param connectTimeout connect timeout, or null for the default
+ * @param timeout read timeout, or null for the default
+ */
+record OnionSmtpSettings(
+    String socksHost,
+    int socksPort,
+    IsolationMode isolation,
+    List<Path> maps,
+    boolean bundledMap,
+    boolean srv,
+    List<DnsServer> dnsServers,
+    DnssecPolicy dnssec,
+    Policy policy,
+    Set<String> requireOnion,
+    Starttls starttls,
+    Map<String, String> pins,
+    String ehlo,
+    Duration connectTimeout,
+    Duration timeout) {
+
+  /** The property prefix. */
+  static final String PREFIX = "mail.onion-smtp.";
+
+  /** What happens to a domain that has no onion route. */
+  enum Policy {
+    /** Deliver it through the session's ordinary {@code smtp} relay. */
+    ONION_PREFERRED,
+    /** Fail it: nothing goes over the clearnet. */
+    ONION_ONLY
+  }
+
+  /** TLS on the onion hop. */
+  enum Starttls {
+    OFF,
+    OPPORTUNISTIC,
+    REQUIRED
+  }
+
+  /**
+   * Keys that Jakarta Mail itself reads under every protocol prefix ({@code Service.connect} and
+   * {@code Session.getProvider}): allowed, with Jakarta Mail's meaning.
+   */
+  private static final Set<String> JAKARTA_KEYS = Set.of("class", "host", "port", "user");
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "socks.host",
+          "socks.port",
+          "isolation",
+          "map",
+          "srv",
+          "dns.servers",
+          "dnssec",
+          "policy",
+          "require-onion",
+          "starttls",
+          "ehlo",
+          "connectiontimeout",
+          "timeout");
+
+  private static final String PIN_PREFIX = "tls.pin.";
+
+  OnionSmtpSettings {
+    maps = List.copyOf(maps);
+    dnsServers = List.copyOf(dnsServers);
+    requireOnion = Set.copyOf(requireOnion);
+    pins = Map.copyOf(pins);
+  }
+
+  /**
+   * Reads the settings from session properties.
+   *
+   * @throws IllegalArgumentException naming the property, for an unknown key or a bad value
+   */
+  static OnionSmtpSettings from(Properties properties) {
+    Set<String> unknown = new TreeSet<>();
+    for (String name : properties.stringPropertyNames()) {
+      if (name.startsWith(PREFIX)) {
+        String key = name.substring(PREFIX.length());
+        if (!KEYS.contains(key) && !JAKARTA_KEYS.contains(key) && !key.startsWith(PIN_PREFIX)) {
+          unknown.add(name);
+        }
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "unknown propert" + (unknown.size() == 1 ? "y " : "ies ") + String.join(", ", unknown)
+              + " (known: " + String.join(", ", new TreeSet<>(KEYS)) + ", tls.pin.<domain>)");
+    }
+    Reader r = new Reader(properties);
+    List<Path> maps = new ArrayList<>();
+    boolean bundled = false;
+    for (String map : r.list("map", "bundled")) {
+      switch (map) {
+        case "bundled" -> bundled = true;
+        case "none" -> {}
+        default -> maps.add(Path.of(map));
+      }
+    }
+    List<DnsServer> dnsServers = new ArrayList<>();
+    for (String server : r.list("dns.servers", "")) {
+      dnsServers.add(r.parse("dns.servers", server, DnsServer::parse));
+    }
+    Set<String> requireOnion = new TreeSet<>();
+    for (String domain : r.list("require-onion", "")) {
+      requireOnion.add(r.parse("require-onion", domain, DomainNames::normalize));
+    }
+    Map<String, String> pins = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(properties.stringPropertyNames())) {
+      if (name.startsWith(PREFIX + PIN_PREFIX)) {
+        String domain = name.substring((PREFIX + PIN_PREFIX).length());
+        String normalized = r.parse(name, domain, DomainNames::normalize);
+        String pin = properties.getProperty(name).trim();
+        if (!pin.startsWith("sha256/")) {
+          throw new IllegalArgumentException(name + " must be sha256/<base64>, not '" + pin + "'");
+        }
+        pins.put(normalized, pin);
+      }
+    }
+    return new OnionSmtpSettings(
+        r.socksHost(),
+        r.integer("socks.port", 9050, 1, 65535),
+        r.choice("isolation", IsolationMode.PER_DESTINATION, IsolationMode.class),
+        maps,
+        bundled,
+        r.bool("srv", true),
+        dnsServers,
+        r.choice("dnssec", DnssecPolicy.PREFER, DnssecPolicy.class),
+        r.choice("policy", Policy.ONION_PREFERRED, Policy.class),
+        requireOnion,
+        r.choice("starttls", Starttls.OFF, Starttls.class),
+        pins,
+        r.text("ehlo"),
+        r.millis("connectiontimeout"),
+        r.millis("timeout"));
+  }
+
+  /** The SOCKS listener's address, without a DNS look-up. */
+  InetAddress socksAddress() {
+    if (socksHost.equalsIgnoreCase("localhost")) {
+      return InetAddress.getLoopbackAddress();
+    }
+    try {
+      return InetAddress.getByName(socksHost); // an IP literal: checked in from(), no look-up
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Typed reads of single properties, each error naming its property. */
+  private static final class Reader {
+    private final Properties properties;
+
+    Reader(Properties properties) {
+      this.properties = properties;
+    }
+
+    String text(String key) {
+      String value = properties.getProperty(PREFIX + key);
+      return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    List<String> list(String key, String fallback) {
+      String value = text(key);
+      List<String> items = new ArrayList<>();
+      for (String item : (value == null ? fallback : value).split("[,\\s]+")) {
+        if (!item.isEmpty()) {
+          items.add(item);
+        }
+      }
+      return items;
+    }
+
+    boolean bool(String key, boolean fallback) {
+      String value = text(key);
+      if (value == null) {
+        return fallback;
+      }
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw bad(key, value, "true or false");
+      };
+    }
+
+    int integer(String key, int fallback, int min, int max) {
+      String value = text(key);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed >= min && parsed <= max) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw bad(key, value, "a number from " + min + " to " + max);
+    }
+
+    Duration millis(String key) {
+      String value = text(key);
+      return value == null ? null : Duration.ofMillis(integer(key, 0, 1, Integer.MAX_VALUE));
+    }
+
+    <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
+      String value = text(key);
+      if (value == null) {
+        return fallback;
+      }
+      String constant = value.toUpperCase(Locale.ROOT).replace('-', '_');
+      for (E e : type.getEnumConstants()) {
+        if (e.name().equals(constant)) {
+          return e;
+        }
+      }
+      List<String> names = new ArrayList<>();
+      for (E e : type.getEnumConstants()) {
+        names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+      throw bad(key, value, "one of " + String.join(", ", names));
+    }
+
+    String socksHost() {
+      String value = text("socks.host");
+      if (value == null || value.equalsIgnoreCase("localhost")) {
+        return value == null ? "127.0.0.1" : value;
+      }
+      String literal =
+          value.startsWith("[") && value.endsWith("]")
+              ? value.substring(1, value.length() - 1)
+              : value;
+      if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+        throw bad("socks.host", value, "an IP address or localhost (names are not looked up)");
+      }
+      return literal;
+    }
+
+    <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
+      try {
+        return parser.apply(value);
+      } catch (IllegalArgumentException e) { // InvalidDomainException among them
+        throw new IllegalArgumentException(
+            (key.startsWith(PREFIX) ? key : PREFIX + key) + ": " + e.getMessage(), e);
+      }
+    }
+
+    private IllegalArgumentException bad(String key, String value, String expected) {
+      return new IllegalArgumentException(
+          PREFIX + key + " must be " + expected + ", not '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package org.onionmx.jakarta.mail;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.onionmx.resolve.DnssecPolicy;
+import org.onionmx.tor.IsolationMode;
+
+class OnionSmtpSettingsTest {
+  private static Properties props(String... keyValues) {
+    Properties p = new Properties();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      p.setProperty(keyValues[i], keyValues[i + 1]);
+    }
+    return p;
+  }
+
+  @Test
+  void defaultsNeedNoConfiguration() {
+    OnionSmtpSettings s = OnionSmtpSettings.from(new Properties());
+    assertEquals("127.0.0.1", s.socksHost());
+    assertEquals(9050, s.socksPort());
+    assertEquals(IsolationMode.PER_DESTINATION, s.isolation());
+    assertTrue(s.bundledMap());
+    assertEquals(List.of(), s.maps());
+    assertTrue(s.srv());
+    assertEquals(List.of(), s.dnsServers());
+    assertEquals(DnssecPolicy.PREFER, s.dnssec());
+    assertEquals(OnionSmtpSettings.Policy.ONION_PREFERRED, s.policy());
+    assertEquals(OnionSmtpSettings.Starttls.OFF, s.starttls());
+    assertNull(s.ehlo());
+    assertNull(s.timeout());
+  }
+
+  @Test
+  void everyDocumentedKeyIsRead() {
+    OnionSmtpSettings s =
+        OnionSmtpSettings.from(
+            props(
+                "mail.onion-smtp.socks.host", "::1",
+                "mail.onion-smtp.socks.port", "9150",
+                "mail.onion-smtp.isolation", "per-message",
+                "mail.onion-smtp.map", "/etc/onionmx/map.yml, bundled",
+                "mail.onion-smtp.srv", "false",
+                "mail.onion-smtp.dns.servers", "127.0.0.1:5353,[::1]:53/tcp",
+                "mail.onion-smtp.dnssec", "require",
+                "mail.onion-smtp.policy", "onion-only",
+                "mail.onion-smtp.require-onion", "Riseup.NET. systemli.org",
+                "mail.onion-smtp.starttls", "required",
+                "mail.onion-smtp.tls.pin.Example.org", "sha256/AAAA",
+                "mail.onion-smtp.ehlo", "mx.example.org",
+                "mail.onion-smtp.connectiontimeout", "30000",
+                "mail.onion-smtp.timeout", "120000"));
+    assertEquals("::1", s.socksHost());
+    assertEquals(9150, s.socksPort());
+    assertEquals(IsolationMode.PER_MESSAGE, s.isolation());
+    assertEquals(List.of(Path.of("/etc/onionmx/map.yml")), s.maps());
+    assertTrue(s.bundledMap());
+    assertFalse(s.srv());
+    assertEquals(2, s.dnsServers().size());
+    assertTrue(s.dnsServers().get(1).tcp());
+    assertEquals(DnssecPolicy.REQUIRE, s.dnssec());
+    assertEquals(OnionSmtpSettings.Policy.ONION_ONLY, s.policy());
+    assertEquals(Set.of("riseup.net", "systemli.org"), s.requireOnion());
+    assertEquals(OnionSmtpSettings.Starttls.REQUIRED, s.starttls());
+    assertEquals(Map.of("example.org", "sha256/AAAA"), s.pins());
+    assertEquals("mx.example.org", s.ehlo());
+    assertEquals(Duration.ofSeconds(30), s.connectTimeout());
+    assertEquals(Duration.ofMinutes(2), s.timeout());
+  }
+
+  @Test
+  void mapNoneMeansNoPinnedMap() {
+    OnionSmtpSettings s = OnionSmtpSettings.from(props("mail.onion-smtp.map", "none"));
+    assertFalse(s.bundledMap());
+    assertEquals(List.of(), s.maps());
+  }
+
+  @Test
+  void unknownKeyUnderThePrefixIsAnErrorNamingIt() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> OnionSmtpSettings.from(props("mail.onion-smtp.dnsec", "require")));
+    assertTrue(e.getMessage().contains("mail.onion-smtp.dnsec"), e.getMessage());
+  }
+
+  @Test
+  void jakartaMailsOwnKeysAndOtherPrefixesAreAllowed() {
+    OnionSmtpSettings s =
+        OnionSmtpSettings.from(
+            props(
+                "mail.onion-smtp.class", "x.Y",
+                "mail.onion-smtp.host", "relay.example.org",
+                "mail.smtp.host", "relay.example.org",
+                "mail.onion-smtpx", "not ours"));
+    assertEquals(9050, s.socksPort());
+  }
+
+  @Test
+  void badValuesNameTheirProperty() {
+    for (String[] bad :
+        new String[][] {
+          {"mail.onion-smtp.socks.port", "0"},
+          {"mail.onion-smtp.socks.port", "nine"},
+          {"mail.onion-smtp.socks.host", "tor.example.org"},
+          {"mail.onion-smtp.isolation", "sometimes"},
+          {"mail.onion-smtp.srv", "yes"},
+          {"mail.onion-smtp.dnssec", "strict"},
+          {"mail.onion-smtp.policy", "clearnet"},
+          {"mail.onion-smtp.starttls", "on"},
+          {"mail.onion-smtp.timeout", "-5"},
+          {"mail.onion-smtp.dns.servers", "dns.example.org"},
+          {"mail.onion-smtp.require-onion", "bad..domain"},
+          {"mail.onion-smtp.tls.pin.example.org", "md5/abc"},
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> OnionSmtpSettings.from(props(bad[0], bad[1])),
+              bad[0] + "=" + bad[1]);
+      assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+    }
+  }
+
+  @Test
+  void socksHostIsNeverLookedUp() {
+    assertEquals(
+        "127.0.0.1",
+        OnionSmtpSettings.from(props("mail.onion-smtp.socks.host", "127.0.0.1"))
+            .socksAddress()
+            .getHostAddress());
+    assertTrue(
+        OnionSmtpSettings.from(props("mail.onion-smtp.socks.host", "localhost"))
+            .socksAddress()
+            .isLoopbackAddress());
+  }
+}
