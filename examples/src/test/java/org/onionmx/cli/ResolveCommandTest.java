@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.onionmx.testing.dns.DnsFault;
+import org.onionmx.testing.dns.FakeDnsServer;
 
 class ResolveCommandTest {
   static final String RISEUP = "aj3nsqqcksrrc5cye5etjsoewz6jrygpekzwoko3q6wyxjlb3dgasfid.onion";
@@ -91,5 +93,43 @@ class ResolveCommandTest {
     assertTrue(run.err().startsWith("onionmx: "), run.err());
     assertTrue(run.err().contains("missing.yml"), run.err());
     assertTrue(!run.err().contains("\tat "), run.err());
+  }
+
+  @Test
+  void srvRecordFromTheGivenDnsServerIsRoutedInPriorityOrder() throws Exception {
+    String other = MapCommandTest.OTHER;
+    try (FakeDnsServer dns = FakeDnsServer.start()) {
+      dns.add(
+          "_onion-mx._tcp.example.org. 300 IN SRV 20 0 25 " + RISEUP + ".",
+          "_onion-mx._tcp.example.org. 300 IN SRV 10 5 2525 " + other + ".");
+      Run run =
+          run("resolve", "--map", "none", "--dnssec", "off", "--dns", "127.0.0.1:" + dns.port(),
+              "example.org");
+      assertEquals(0, run.exit(), run.err());
+      assertEquals(
+          "example.org\t" + other + ":2525," + RISEUP + ":25\tsrv\n", run.out());
+      assertEquals(1, dns.queriesFor("_onion-mx._tcp.example.org.").size());
+    }
+  }
+
+  @Test
+  void serverFailureIsAnErrorNotNoRoute() throws Exception {
+    try (FakeDnsServer dns = FakeDnsServer.start()) {
+      dns.faultAll(DnsFault.servFail());
+      Run run =
+          run("resolve", "--map", "none", "--dns", "127.0.0.1:" + dns.port(), "example.org");
+      assertEquals(3, run.exit(), run.err());
+      assertTrue(run.out().startsWith("example.org\t-\terror: "), run.out());
+    }
+  }
+
+  @Test
+  void pinnedAndOnionDomainsNeverReachTheDnsServer() throws Exception {
+    try (FakeDnsServer dns = FakeDnsServer.start()) {
+      Run run =
+          run("resolve", "--dns", "127.0.0.1:" + dns.port(), "riseup.net", RISEUP);
+      assertEquals(0, run.exit(), run.err());
+      assertEquals(java.util.List.of(), dns.queries());
+    }
   }
 }
