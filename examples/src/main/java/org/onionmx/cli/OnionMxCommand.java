@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = OnionMxCommand.Version.class,
     description = "Deliver e-mail over Tor onion services: resolve domains, check and export maps.",
-    subcommands = {ResolveCommand.class, MapCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ResolveCommand.class, MapCommand.class, PostfixTableCommand.class, CommandLine.HelpCommand.class})
 public final class OnionMxCommand implements Runnable {
   /** Every domain routed, or the check passed. */
   public static final int OK = 0;

@@ -49,6 +49,11 @@ final class ResolverOptions {
 
   /** The resolver these options describe. */
   OnionResolver build() throws IOException, MapException {
+    return builder().build();
+  }
+
+  /** A resolver builder set up as these options describe, for commands that add to it. */
+  OnionResolver.Builder builder() throws IOException, MapException {
     OnionResolver.Builder builder =
         OnionResolver.newBuilder()
             .map(loadMap())
@@ -58,7 +63,7 @@ final class ResolverOptions {
     if (!dnsServers.isEmpty()) {
       builder.dnsServers(dnsServers);
     }
-    return builder.build();
+    return builder;
   }
 
   /** The merged map the options name. */
