@@ -19,16 +19,20 @@ import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionResolver;
 
 /**
- * Queries per second and latency percentiles of the Postfix tcp_table server over loopback:
- * clients on persistent connections ask one key at a time, as Postfix does, for a mix of pinned
- * domains (the bundled map), own domains and domains without a route (SRV off: no DNS).
+ * Queries per second and latency percentiles of the Postfix tcp_table server over loopback: clients
+ * on persistent connections ask one key at a time, as Postfix does, for a mix of pinned domains
+ * (the bundled map), own domains and domains without a route (SRV off: no DNS).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar org.onionmx.bench.TcpTableBenchmark}
  */
 public final class TcpTableBenchmark {
   private static final String[] KEYS = {
-    "get riseup.net", "get user%40systemli.org", "get mine.example", "get nothing.example",
-    "get lists.riseup.net", "get koumbit.org"
+    "get riseup.net",
+    "get user%40systemli.org",
+    "get mine.example",
+    "get nothing.example",
+    "get lists.riseup.net",
+    "get koumbit.org"
   };
 
   private TcpTableBenchmark() {}
@@ -90,7 +94,8 @@ public final class TcpTableBenchmark {
       socket.setTcpNoDelay(true);
       OutputStream out = socket.getOutputStream();
       BufferedReader in =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       for (int i = 0; i < queries; i++) {
         byte[] request = (KEYS[i % KEYS.length] + "\n").getBytes(StandardCharsets.US_ASCII);
         long t0 = System.nanoTime();

@@ -13,6 +13,7 @@ import org.onionmx.resolve.MapException;
 import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionTarget;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,8 +40,17 @@ final class MapCommand implements Runnable {
    */
   @Command(name = "check", description = "Validate maps: syntax, v3 checksums, v2, conflicts.")
   static final class Check implements Callable<Integer> {
-    @Option(names = "--strict", description = "Treat v2 entries as errors too.")
+    @Option(
+        names = "--strict",
+        description = "Treat v2 entries, and with --against-dns disagreements, as errors too.")
     boolean strict;
+
+    @Option(
+        names = "--against-dns",
+        description = "Compare each entry with the domain's live _onion-mx._tcp SRV record.")
+    boolean againstDns;
+
+    @Mixin DnsOptions dns;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Map files; merged in order.")
     List<Path> files;
@@ -102,12 +112,27 @@ final class MapCommand implements Runnable {
           errors == 1 ? "" : "s",
           warnings,
           warnings == 1 ? "" : "s");
+      if (againstDns && !merged.entries().isEmpty()) {
+        DnsComparison comparison = DnsComparison.run(merged, dns, out, spec.commandLine().getErr());
+        errors += strict ? comparison.disagreements() : 0;
+        out.printf(
+            "against DNS: %d agree, %d disagree, %d without SRV, %d could not tell%n",
+            comparison.agreements(),
+            comparison.disagreements(),
+            comparison.withoutSrv(),
+            comparison.failures());
+        if (errors == 0 && comparison.failures() > 0) {
+          return OnionMxCommand.LOOKUP_ERROR;
+        }
+      }
       return errors == 0 ? OnionMxCommand.OK : OnionMxCommand.NO_ROUTE;
     }
   }
 
   /** {@code map export --format postfix|yaml FILE...}: the merged map in either form. */
-  @Command(name = "export", description = "Print the merged maps as a Postfix transport map or YAML.")
+  @Command(
+      name = "export",
+      description = "Print the merged maps as a Postfix transport map or YAML.")
   static final class Export implements Callable<Integer> {
     enum Format {
       POSTFIX,

@@ -10,15 +10,20 @@ import picocli.CommandLine.Option;
  * The {@code onionmx} command-line tool: resolve mail domains to onion services and check maps.
  *
  * <p>Exit codes are part of the contract: {@value #OK} when every domain is routed or a check
- * passes, {@value #NO_ROUTE} when some domain has no onion route or a check finds problems,
- * {@value #USAGE} on usage errors, {@value #LOOKUP_ERROR} when a look-up could not tell.
+ * passes, {@value #NO_ROUTE} when some domain has no onion route or a check finds problems, {@value
+ * #USAGE} on usage errors, {@value #LOOKUP_ERROR} when a look-up could not tell.
  */
 @Command(
     name = "onionmx",
     mixinStandardHelpOptions = true,
     versionProvider = OnionMxCommand.Version.class,
     description = "Deliver e-mail over Tor onion services: resolve domains, check and export maps.",
-    subcommands = {ResolveCommand.class, MapCommand.class, PostfixTableCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ResolveCommand.class,
+      MapCommand.class,
+      PostfixTableCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class OnionMxCommand implements Runnable {
   /** Every domain routed, or the check passed. */
   public static final int OK = 0;

@@ -39,7 +39,8 @@ final class PostfixTableCommand implements Callable<Integer> {
   @Option(
       names = "--own-domain",
       paramLabel = "DOMAIN",
-      description = "A domain of this server: answered '200 :' (the default transport). Repeatable.")
+      description =
+          "A domain of this server: answered '200 :' (the default transport). Repeatable.")
   List<String> ownDomains = new ArrayList<>();
 
   @Option(

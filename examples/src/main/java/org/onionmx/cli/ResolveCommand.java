@@ -10,10 +10,10 @@ import org.onionmx.resolve.OnionResolver;
 import org.onionmx.resolve.Resolution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code onionmx resolve DOMAIN...}: one line per domain, tab-separated: the domain, its targets in
@@ -84,7 +84,8 @@ final class ResolveCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static Line error(String domain, String reason) {
-      return new Line(domain, List.of(), "error: " + oneLine(reason), reason, OnionMxCommand.LOOKUP_ERROR);
+      return new Line(
+          domain, List.of(), "error: " + oneLine(reason), reason, OnionMxCommand.LOOKUP_ERROR);
     }
 
     String toText() {

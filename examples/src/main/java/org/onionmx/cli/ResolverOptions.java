@@ -2,17 +2,13 @@ package org.onionmx.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.onionmx.resolve.DnsServer;
-import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.MapException;
 import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionResolver;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /** The resolver's options, shared by every command that resolves domains. */
 final class ResolverOptions {
@@ -27,25 +23,7 @@ final class ResolverOptions {
   @Option(names = "--no-srv", description = "Do not look up _onion-mx._tcp SRV records.")
   boolean noSrv;
 
-  @Option(
-      names = "--dns",
-      paramLabel = "IP[:PORT][/tcp]",
-      converter = DnsServerConverter.class,
-      description = "DNS server for SRV look-ups (an IP address, never a name); repeatable."
-              + " Default: the system's.")
-  List<DnsServer> dnsServers = new ArrayList<>();
-
-  @Option(
-      names = "--dnssec",
-      paramLabel = "POLICY",
-      description = "DNSSEC for SRV answers: require, prefer (default) or off.")
-  DnssecPolicy dnssec = DnssecPolicy.PREFER;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "SECONDS",
-      description = "Per-query DNS timeout in seconds (default: ${DEFAULT-VALUE}).")
-  double timeoutSeconds = 5;
+  @Mixin DnsOptions dns;
 
   /** The resolver these options describe. */
   OnionResolver build() throws IOException, MapException {
@@ -54,16 +32,8 @@ final class ResolverOptions {
 
   /** A resolver builder set up as these options describe, for commands that add to it. */
   OnionResolver.Builder builder() throws IOException, MapException {
-    OnionResolver.Builder builder =
-        OnionResolver.newBuilder()
-            .map(loadMap())
-            .srv(!noSrv)
-            .dnssec(dnssec)
-            .timeout(Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
-    if (!dnsServers.isEmpty()) {
-      builder.dnsServers(dnsServers);
-    }
-    return builder;
+    OnionResolver.Builder builder = OnionResolver.newBuilder().map(loadMap()).srv(!noSrv);
+    return dns.applyTo(builder);
   }
 
   /** The merged map the options name. */
@@ -81,17 +51,5 @@ final class ResolverOptions {
       }
     }
     return files.isEmpty() ? merged : merged.merge(OnionMap.load(files));
-  }
-
-  /** Parses {@code --dns} values, so that a bad one is a usage error. */
-  static final class DnsServerConverter implements ITypeConverter<DnsServer> {
-    @Override
-    public DnsServer convert(String value) {
-      try {
-        return DnsServer.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-    }
   }
 }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>One thread per client connection (Postfix keeps its table connections open and asks one
  * question at a time), at most {@link Builder#maxClients} at once; a client beyond that gets a
  * {@code 400} reply and is closed. Requests are lines of at most {@link #MAX_LINE} bytes; a longer
- * line gets a {@code 500} and the connection is closed, since its framing is lost. An idle client is
- * closed after the idle timeout.
+ * line gets a {@code 500} and the connection is closed, since its framing is lost. An idle client
+ * is closed after the idle timeout.
  */
 public final class TcpTableServer implements AutoCloseable {
   /** The longest request line accepted, in bytes, without its newline. */

@@ -10,8 +10,8 @@ import org.onionmx.resolve.Resolution;
  * Answers one tcp_table(5) request line with one reply line, as a Postfix transport map: the onion
  * route of the key's domain ({@code 200 smtptor:[x.onion]:25}), {@code 200 :} for own domains (the
  * default transport), {@code 500} for no onion route (Postfix goes on to its other maps), and
- * {@code 400} when the look-up could not tell, so that Postfix defers the mail instead of sending it
- * over the clearnet.
+ * {@code 400} when the look-up could not tell, so that Postfix defers the mail instead of sending
+ * it over the clearnet.
  *
  * <p>Postfix transport nexthops name one host, so only the first target (in RFC 2782 order) is
  * given; a temporary failure there is Postfix's to retry.
@@ -57,8 +57,7 @@ final class TransportTable {
     if (resolution instanceof Resolution.Routed routed) {
       OnionTarget first = routed.targets().get(0);
       return "200 "
-          + TcpTableCodec.encode(
-              transport + ":[" + first.onion().hostname() + "]:" + first.port());
+          + TcpTableCodec.encode(transport + ":[" + first.onion().hostname() + "]:" + first.port());
     }
     if (resolution instanceof Resolution.NoOnionRoute none) {
       return none.reason() == Resolution.NoRouteReason.OWN_DOMAIN

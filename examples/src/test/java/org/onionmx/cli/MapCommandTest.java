@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.onionmx.resolve.OnionMap;
 import org.onionmx.cli.ResolveCommandTest.Run;
+import org.onionmx.resolve.OnionMap;
+import org.onionmx.testing.dns.DnsFault;
+import org.onionmx.testing.dns.FakeDnsServer;
 
 class MapCommandTest {
   static final String OTHER = "llqiiswupgezsco4ux47cco3bxsaihbss5c3piefv6bhvpgfofyk7kad.onion";
@@ -85,5 +87,49 @@ class MapCommandTest {
     Run yaml = run("map", "export", "--format", "yaml", "bundled");
     assertEquals(0, yaml.exit());
     assertTrue(yaml.out().contains(RISEUP), yaml.out());
+  }
+
+  @Test
+  void againstDnsReportsAgreementDisagreementMissingAndFailedLookups(@TempDir Path dir)
+      throws Exception {
+    Path map = dir.resolve("map.yml");
+    Files.writeString(
+        map, "'" + RISEUP + "': [agree.example, differ.example, nosrv.example, broken.example]\n");
+    try (FakeDnsServer dns = FakeDnsServer.start()) {
+      dns.add(
+          "_onion-mx._tcp.agree.example. 300 IN SRV 0 5 25 " + RISEUP + ".",
+          "_onion-mx._tcp.differ.example. 300 IN SRV 0 5 25 " + OTHER + ".");
+      dns.fault("_onion-mx._tcp.broken.example.", DnsFault.servFail());
+      String server = "127.0.0.1:" + dns.port();
+      Run run =
+          run("map", "check", "--against-dns", "--dnssec", "off", "--dns", server, map.toString());
+      assertEquals(3, run.exit(), run.out() + run.err());
+      assertTrue(
+          run.out().contains("agree.example\t" + RISEUP + ":25\t" + RISEUP + ":25\tagrees (srv)"),
+          run.out());
+      assertTrue(
+          run.out().contains("differ.example\t" + RISEUP + ":25\t" + OTHER + ":25\tDISAGREES"),
+          run.out());
+      assertTrue(run.out().contains("nosrv.example\t" + RISEUP + ":25\t-\tno SRV"), run.out());
+      assertTrue(
+          run.out().contains("broken.example\t" + RISEUP + ":25\t-\tcould not tell"), run.out());
+      assertTrue(
+          run.out().contains("against DNS: 1 agree, 1 disagree, 1 without SRV, 1 could not tell"),
+          run.out());
+
+      dns.clearFaults();
+      Run strict =
+          run(
+              "map",
+              "check",
+              "--against-dns",
+              "--strict",
+              "--dnssec",
+              "off",
+              "--dns",
+              server,
+              map.toString());
+      assertEquals(1, strict.exit(), strict.out());
+    }
   }
 }

@@ -60,8 +60,7 @@ class ResolveCommandTest {
     Files.writeString(map, "# ours\nexample.org smtptor:[" + RISEUP + "]:2525\n");
     Run run = run("resolve", "--no-srv", "--map", map.toString(), "example.org", "riseup.net");
     assertEquals(1, run.exit(), run.err());
-    assertEquals(
-        "example.org\t" + RISEUP + ":2525\tmap\nriseup.net\t-\tnone\n", run.out());
+    assertEquals("example.org\t" + RISEUP + ":2525\tmap\nriseup.net\t-\tnone\n", run.out());
   }
 
   @Test
@@ -70,10 +69,13 @@ class ResolveCommandTest {
     assertEquals(1, run.exit(), run.err());
     String[] lines = run.out().split("\n");
     assertEquals(
-        "{\"domain\":\"riseup.net\",\"targets\":[\"" + RISEUP
+        "{\"domain\":\"riseup.net\",\"targets\":[\""
+            + RISEUP
             + ":25\"],\"status\":\"routed\",\"source\":\"map\"}",
         lines[0]);
-    assertTrue(lines[1].startsWith("{\"domain\":\"example.org\",\"targets\":[],\"status\":\"no-route\""), lines[1]);
+    assertTrue(
+        lines[1].startsWith("{\"domain\":\"example.org\",\"targets\":[],\"status\":\"no-route\""),
+        lines[1]);
   }
 
   @Test
@@ -103,11 +105,17 @@ class ResolveCommandTest {
           "_onion-mx._tcp.example.org. 300 IN SRV 20 0 25 " + RISEUP + ".",
           "_onion-mx._tcp.example.org. 300 IN SRV 10 5 2525 " + other + ".");
       Run run =
-          run("resolve", "--map", "none", "--dnssec", "off", "--dns", "127.0.0.1:" + dns.port(),
+          run(
+              "resolve",
+              "--map",
+              "none",
+              "--dnssec",
+              "off",
+              "--dns",
+              "127.0.0.1:" + dns.port(),
               "example.org");
       assertEquals(0, run.exit(), run.err());
-      assertEquals(
-          "example.org\t" + other + ":2525," + RISEUP + ":25\tsrv\n", run.out());
+      assertEquals("example.org\t" + other + ":2525," + RISEUP + ":25\tsrv\n", run.out());
       assertEquals(1, dns.queriesFor("_onion-mx._tcp.example.org.").size());
     }
   }
@@ -116,8 +124,7 @@ class ResolveCommandTest {
   void serverFailureIsAnErrorNotNoRoute() throws Exception {
     try (FakeDnsServer dns = FakeDnsServer.start()) {
       dns.faultAll(DnsFault.servFail());
-      Run run =
-          run("resolve", "--map", "none", "--dns", "127.0.0.1:" + dns.port(), "example.org");
+      Run run = run("resolve", "--map", "none", "--dns", "127.0.0.1:" + dns.port(), "example.org");
       assertEquals(3, run.exit(), run.err());
       assertTrue(run.out().startsWith("example.org\t-\terror: "), run.out());
     }
@@ -126,8 +133,7 @@ class ResolveCommandTest {
   @Test
   void pinnedAndOnionDomainsNeverReachTheDnsServer() throws Exception {
     try (FakeDnsServer dns = FakeDnsServer.start()) {
-      Run run =
-          run("resolve", "--dns", "127.0.0.1:" + dns.port(), "riseup.net", RISEUP);
+      Run run = run("resolve", "--dns", "127.0.0.1:" + dns.port(), "riseup.net", RISEUP);
       assertEquals(0, run.exit(), run.err());
       assertEquals(java.util.List.of(), dns.queries());
     }

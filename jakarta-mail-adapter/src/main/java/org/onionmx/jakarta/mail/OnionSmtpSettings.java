@@ -121,8 +121,12 @@ record OnionSmtpSettings(
     }
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          "unknown propert" + (unknown.size() == 1 ? "y " : "ies ") + String.join(", ", unknown)
-              + " (known: " + String.join(", ", new TreeSet<>(KEYS)) + ", tls.pin.<domain>)");
+          "unknown propert"
+              + (unknown.size() == 1 ? "y " : "ies ")
+              + String.join(", ", unknown)
+              + " (known: "
+              + String.join(", ", new TreeSet<>(KEYS))
+              + ", tls.pin.<domain>)");
     }
     Reader r = new Reader(properties);
     List<Path> maps = new ArrayList<>();
