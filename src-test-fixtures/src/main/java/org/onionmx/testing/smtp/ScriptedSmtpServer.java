@@ -239,10 +239,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           if (data == null) {
             return;
           }
-          send(out, endOfDataReply);
-          if (endOfDataReply.startsWith("2")) {
+          if (endOfDataReply.startsWith("2")) { // recorded before the client can see the reply
             transactions.add(new Transaction(from, rcpts, data, secure));
           }
+          send(out, endOfDataReply);
           from = null;
           rcpts.clear();
         } else if (upper.equals("RSET")) {
