@@ -6,10 +6,8 @@ import java.net.IDN;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -169,47 +167,11 @@ public final class OnionMailer implements AutoCloseable {
       }
     }
     String messageKey = UUID.randomUUID().toString();
-    Map<String, RecipientResult> done = new LinkedHashMap<>();
-    Map<String, RecipientResult> lastTemporary = new HashMap<>();
-    Map<String, RecipientResult> lastPermanent = new HashMap<>();
-    List<OnionTarget> tried = new ArrayList<>();
-    for (OnionTarget target : route.targets()) {
-      List<String> pending =
-          envelope.recipients().stream().filter(r -> !done.containsKey(r)).toList();
-      if (pending.isEmpty()) {
-        break;
-      }
-      tried.add(target);
-      Map<String, RecipientResult> results;
-      try {
-        results =
-            attempt(destination(route.domain(), target, messageKey), target, message, pending);
-      } catch (TargetFailure f) {
-        // the target gave no session: whatever the failure, the next target may work
-        for (String r : pending) {
-          RecipientResult result = Transaction.failed(r, target, f.failure());
-          (f.failure().temporary() ? lastTemporary : lastPermanent).put(r, result);
-        }
-        continue;
-      }
-      results.forEach(
-          (r, result) -> {
-            if (result instanceof RecipientResult.Deferred) {
-              lastTemporary.put(r, result);
-            } else {
-              done.put(r, result); // accepted, rejected by SMTP, or status unknown: final
-            }
-          });
-    }
-    List<RecipientResult> report = new ArrayList<>();
-    for (String r : envelope.recipients()) {
-      RecipientResult result = done.get(r);
-      if (result == null) {
-        result = lastTemporary.containsKey(r) ? lastTemporary.get(r) : lastPermanent.get(r);
-      }
-      report.add(result);
-    }
-    return new DeliveryReport(route.domain(), report, tried);
+    return Failover.run(
+        route,
+        envelope,
+        (target, pending) ->
+            attempt(destination(route.domain(), target, messageKey), target, message, pending));
   }
 
   /** One target: a session from the pool (a fresh one if a reused one turns out stale). */
