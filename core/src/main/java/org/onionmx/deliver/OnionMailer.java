@@ -49,6 +49,9 @@ public final class OnionMailer implements AutoCloseable {
    */
   public static final String DEFAULT_EHLO_NAME = "[127.0.0.1]";
 
+  /** The local address Jakarta Mail falls back to for messages made by {@link #newMessage()}. */
+  static final String ANONYMOUS_ADDRESS = "postmaster@onionmx.invalid";
+
   /** Default SO_TIMEOUT on a session: 5 minutes, RFC 5321's reply timeouts. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
 
@@ -92,7 +95,11 @@ public final class OnionMailer implements AutoCloseable {
             b.idleTimeout,
             b.healthCheckAfter,
             b.readTimeout);
-    this.messageSession = Session.getInstance(new Properties());
+    // Jakarta Mail falls back to the OS login and the local host name (a look-up) wherever it
+    // needs a local address: Message.setFrom(), Content-IDs. Give it one that names nothing.
+    Properties messageProps = new Properties();
+    messageProps.put("mail.from", ANONYMOUS_ADDRESS);
+    this.messageSession = Session.getInstance(messageProps);
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -111,7 +118,9 @@ public final class OnionMailer implements AutoCloseable {
 
   /**
    * A new empty message that names nothing of this machine when saved: its Message-ID is {@code
-   * <random-UUID@domain-of-From>} (kept if already set) and its Date is in UTC. Jakarta Mail's own
+   * <random-UUID@domain-of-From>} (kept if already set), its Date is in UTC, and {@code setFrom()}
+   * without an address gives {@code postmaster@onionmx.invalid}, not the OS login at the host
+   * name. Jakarta Mail's own
    * {@code MimeMessage} builds the Message-ID from the local host name unless its Session sets
    * {@code mail.from} or {@code mail.host}; use this, or such a Session, for {@link #deliver}.
    */
