@@ -30,8 +30,7 @@ public record DeliveryReport(
     return results.stream()
         .filter(r -> r.recipient().equals(recipient))
         .findFirst()
-        .orElseThrow(
-            () -> new IllegalArgumentException(recipient + " was not in the envelope"));
+        .orElseThrow(() -> new IllegalArgumentException(recipient + " was not in the envelope"));
   }
 
   /** The results of one kind, for example {@code ofType(RecipientResult.Deferred.class)}. */

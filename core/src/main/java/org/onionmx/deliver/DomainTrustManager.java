@@ -14,10 +14,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Decides whether the server certificate on the onion hop belongs to the recipient domain.
  *
- * <p>With pins for the domain, the leaf certificate's public key must match one of them (SHA-256
- * of its SubjectPublicKeyInfo); nothing else is checked, so self-signed certificates work, which
- * is the common case on onion MX hosts. Without pins, the JDK's PKIX trust manager checks the
- * chain against the trust anchors and the name against the socket's peer host, which {@link
+ * <p>With pins for the domain, the leaf certificate's public key must match one of them (SHA-256 of
+ * its SubjectPublicKeyInfo); nothing else is checked, so self-signed certificates work, which is
+ * the common case on onion MX hosts. Without pins, the JDK's PKIX trust manager checks the chain
+ * against the trust anchors and the name against the socket's peer host, which {@link
  * DomainSocketFactory} set to the domain (never the onion). The JDK performs that name check only
  * when the socket has an endpoint identification algorithm (Angus sets one when {@code
  * mail.smtp.ssl.checkserveridentity} is true); a socket without one is refused here rather than

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The SMTP envelope of one message: the reverse path ({@code MAIL FROM}) and the recipients
- * ({@code RCPT TO}), independent of the message's own From/To headers.
+ * The SMTP envelope of one message: the reverse path ({@code MAIL FROM}) and the recipients ({@code
+ * RCPT TO}), independent of the message's own From/To headers.
  *
  * @param mailFrom the sender address, or the empty string for the null reverse path {@code <>}
  *     (bounces)

@@ -25,8 +25,7 @@ final class Failover {
      * @return a result for each of {@code pending}
      * @throws TargetFailure if the target gave no session
      */
-    Map<String, RecipientResult> run(OnionTarget target, List<String> pending)
-        throws TargetFailure;
+    Map<String, RecipientResult> run(OnionTarget target, List<String> pending) throws TargetFailure;
   }
 
   private Failover() {}

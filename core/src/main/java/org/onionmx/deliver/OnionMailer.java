@@ -1,5 +1,6 @@
 package org.onionmx.deliver;
 
+import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.net.IDN;
@@ -42,10 +43,10 @@ import org.onionmx.tor.TorSocksConnector;
  */
 public final class OnionMailer implements AutoCloseable {
   /**
-   * The default EHLO name: an address literal of the loopback address. It names nothing, and
-   * unlike {@code localhost} it passes receivers that require a fully-qualified name or an address
-   * literal (Postfix's {@code reject_non_fqdn_helo_hostname}); the onion service sees connections
-   * from its own loopback anyway.
+   * The default EHLO name: an address literal of the loopback address. It names nothing, and unlike
+   * {@code localhost} it passes receivers that require a fully-qualified name or an address literal
+   * (Postfix's {@code reject_non_fqdn_helo_hostname}); the onion service sees connections from its
+   * own loopback anyway.
    */
   public static final String DEFAULT_EHLO_NAME = "[127.0.0.1]";
 
@@ -119,33 +120,39 @@ public final class OnionMailer implements AutoCloseable {
   /**
    * A new empty message that names nothing of this machine when saved: its Message-ID is {@code
    * <random-UUID@domain-of-From>} (kept if already set), its Date is in UTC, and {@code setFrom()}
-   * without an address gives {@code postmaster@onionmx.invalid}, not the OS login at the host
-   * name. Jakarta Mail's own
-   * {@code MimeMessage} builds the Message-ID from the local host name unless its Session sets
-   * {@code mail.from} or {@code mail.host}; use this, or such a Session, for {@link #deliver}.
+   * without an address gives {@code postmaster@onionmx.invalid}, not the OS login at the host name.
+   * Jakarta Mail's own {@code MimeMessage} builds the Message-ID from the local host name unless
+   * its Session sets {@code mail.from} or {@code mail.host}; use this, or such a Session, for
+   * {@link #deliver}.
    */
   public MimeMessage newMessage() {
     return new PrivateMessage(messageSession, clock);
   }
 
   /**
-   * Delivers {@code message} to the recipients of {@code envelope}, who must all be in the
-   * route's domain.
+   * Delivers {@code message} to the recipients of {@code envelope}, who must all be in the route's
+   * domain.
    *
-   * <p>The message goes as its {@code writeTo} writes it. Jakarta Mail saves an unsaved message
-   * there first, and a plain {@code MimeMessage} then builds its Message-ID from its own Session:
-   * from {@code mail.from} or {@code mail.host} if set, else from the local host name. Use {@link
-   * #newMessage()} to keep the host name out.
+   * <p>The message goes as its {@code writeTo} writes it. A message without a Message-ID is saved
+   * first and given {@code <random-UUID@domain-of-From>}: Jakarta Mail's own would name the OS
+   * login and the local host name. A Message-ID that is already set (for instance by {@code
+   * Transport.send}, which saves the message before any transport sees it) is kept; {@link
+   * #newMessage()} avoids that.
    *
    * @return one result per recipient
-   * @throws IllegalArgumentException if a recipient is not in {@code route.domain()}
+   * @throws IllegalArgumentException if a recipient is not in {@code route.domain()}, or the
+   *     message cannot be saved
    * @throws IllegalStateException if the mailer is closed
    */
-  public DeliveryReport deliver(
-      Resolution.Routed route, Envelope envelope, MimeMessage message) {
+  public DeliveryReport deliver(Resolution.Routed route, Envelope envelope, MimeMessage message) {
     Objects.requireNonNull(message, "message");
-    return deliver(
-        route, envelope, OutgoingMessage.of(messageSession, envelope.mailFrom(), message));
+    OutgoingMessage outgoing;
+    try {
+      outgoing = OutgoingMessage.of(messageSession, envelope.mailFrom(), message);
+    } catch (MessagingException e) {
+      throw new IllegalArgumentException("the message cannot be saved: " + e.getMessage(), e);
+    }
+    return deliver(route, envelope, outgoing);
   }
 
   /**

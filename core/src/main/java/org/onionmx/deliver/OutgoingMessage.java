@@ -10,9 +10,9 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
 /**
  * What Angus's {@code SMTPTransport.sendMessage} is given: it needs a {@code MimeMessage}, takes
  * the reverse path from an {@link SMTPMessage}'s envelope-from, and writes the message with {@link
- * #writeTo(OutputStream, String[])}. This one carries the envelope sender and writes either raw
- * RFC 5322 bytes unchanged or the caller's message as the caller's message writes itself. Angus
- * still turns bare LF into CRLF and dot-stuffs lines, as SMTP requires.
+ * #writeTo(OutputStream, String[])}. This one carries the envelope sender and writes either raw RFC
+ * 5322 bytes unchanged or the caller's message as the caller's message writes itself. Angus still
+ * turns bare LF into CRLF and dot-stuffs lines, as SMTP requires.
  */
 final class OutgoingMessage extends SMTPMessage {
   private final byte[] raw;
@@ -30,8 +30,20 @@ final class OutgoingMessage extends SMTPMessage {
     return new OutgoingMessage(session, mailFrom, rfc5322, null);
   }
 
-  /** Writes {@code message} as its own {@code writeTo} does. */
-  static OutgoingMessage of(Session session, String mailFrom, MimeMessage message) {
+  /**
+   * Writes {@code message} as its own {@code writeTo} does, after saving it here: left to itself,
+   * Jakarta Mail saves an unsaved message while writing it and replaces its Message-ID with one
+   * built from the Session's {@code mail.from}, or else from the OS login and the local host name.
+   * A Message-ID found on the message is kept; a message without one gets {@link
+   * PrivateMessage#newMessageId}.
+   */
+  static OutgoingMessage of(Session session, String mailFrom, MimeMessage message)
+      throws MessagingException {
+    if (!(message instanceof PrivateMessage)) {
+      String found = message.getHeader("Message-ID", null);
+      message.saveChanges();
+      message.setHeader("Message-ID", found != null ? found : PrivateMessage.newMessageId(message));
+    }
     return new OutgoingMessage(session, mailFrom, null, message);
   }
 

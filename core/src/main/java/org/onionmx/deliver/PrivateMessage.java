@@ -12,10 +12,10 @@ import java.util.TimeZone;
 import java.util.UUID;
 
 /**
- * A {@link MimeMessage} that names nothing of the sending machine when saved: a missing
- * Message-ID becomes {@code <random-UUID@sender-domain>} (the domain of the first From address,
- * else {@code onionmx.invalid}) instead of Jakarta Mail's one built from the local host name, an
- * existing Message-ID is kept, and a missing Date is written in UTC, not the local time zone.
+ * A {@link MimeMessage} that names nothing of the sending machine when saved: a missing Message-ID
+ * becomes {@code <random-UUID@sender-domain>} (the domain of the first From address, else {@code
+ * onionmx.invalid}) instead of Jakarta Mail's one built from the local host name, an existing
+ * Message-ID is kept, and a missing Date is written in UTC, not the local time zone.
  */
 final class PrivateMessage extends MimeMessage {
   private static final String NO_DOMAIN = "onionmx.invalid";
@@ -41,11 +41,19 @@ final class PrivateMessage extends MimeMessage {
     if (getHeader("Message-ID") != null) {
       return;
     }
-    setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + senderDomain() + ">");
+    setHeader("Message-ID", newMessageId(this));
   }
 
-  private String senderDomain() throws MessagingException {
-    Address[] from = getFrom();
+  /**
+   * A Message-ID that names nothing of this machine: {@code <random-UUID@domain-of-From>}, or
+   * {@code @onionmx.invalid} when the message has no From address with a domain.
+   */
+  static String newMessageId(MimeMessage message) throws MessagingException {
+    return "<" + UUID.randomUUID() + "@" + senderDomain(message) + ">";
+  }
+
+  private static String senderDomain(MimeMessage message) throws MessagingException {
+    Address[] from = message.getFrom();
     if (from != null && from.length > 0 && from[0] instanceof InternetAddress ia) {
       String address = ia.getAddress();
       int at = address == null ? -1 : address.lastIndexOf('@');

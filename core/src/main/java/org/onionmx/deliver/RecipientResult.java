@@ -74,9 +74,9 @@ public sealed interface RecipientResult
 
   /**
    * The whole message, with its final ".", was sent and the recipient had been accepted, but the
-   * connection failed before the server's reply: the server may or may not have taken the
-   * message. Retrying risks a duplicate, not retrying risks a loss; the caller decides. Never tried
-   * on another target.
+   * connection failed before the server's reply: the server may or may not have taken the message.
+   * Retrying risks a duplicate, not retrying risks a loss; the caller decides. Never tried on
+   * another target.
    *
    * @param recipient the recipient
    * @param target the target the message went to

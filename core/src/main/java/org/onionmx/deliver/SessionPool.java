@@ -18,10 +18,10 @@ import org.onionmx.tor.StreamOpener;
 /**
  * Open SMTP sessions per {@link Destination}, so that many messages to one onion ride one Tor
  * circuit and one session. At most {@code maxPerDestination} sessions per destination exist at once
- * (in use or idle); a sender wanting one more waits for one to come back. An idle session is
- * reused most-recently-used first; one idle longer than {@code healthCheckAfter} must answer NOOP
- * first, and one idle longer than {@code idleTimeout} is closed ({@link #evictIdle}, called
- * periodically by the mailer, and on acquire). Thread-safe.
+ * (in use or idle); a sender wanting one more waits for one to come back. An idle session is reused
+ * most-recently-used first; one idle longer than {@code healthCheckAfter} must answer NOOP first,
+ * and one idle longer than {@code idleTimeout} is closed ({@link #evictIdle}, called periodically
+ * by the mailer, and on acquire). Thread-safe.
  */
 final class SessionPool implements AutoCloseable {
   /** A session lent to one sender; give it back with {@link #release}. */
@@ -79,8 +79,7 @@ final class SessionPool implements AutoCloseable {
   Lease acquire(Destination destination) throws TargetFailure, InterruptedException {
     checkOpen();
     Slot slot =
-        slots.computeIfAbsent(
-            destination, d -> new Slot(d, sessions.apply(d), maxPerDestination));
+        slots.computeIfAbsent(destination, d -> new Slot(d, sessions.apply(d), maxPerDestination));
     slot.permits.acquire();
     try {
       while (true) {

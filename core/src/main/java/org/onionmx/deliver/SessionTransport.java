@@ -13,8 +13,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  *
  * <p>Why: Angus reports per-recipient replies through an exception chain ({@code
  * mail.smtp.reportsuccess}), but a connection that breaks after {@code RCPT TO} surfaces as a bare
- * {@link MessagingException} and the chain is lost; and nothing in Angus says whether a failure came
- * before or after the end of the message, which decides between "deferred" (not delivered) and
+ * {@link MessagingException} and the chain is lost; and nothing in Angus says whether a failure
+ * came before or after the end of the message, which decides between "deferred" (not delivered) and
  * "status unknown" (maybe delivered). The SMTP dialogue itself stays Angus's.
  *
  * <p>Built with a null {@code URLName}, so no host name ever sits in a {@code URLName} (whose

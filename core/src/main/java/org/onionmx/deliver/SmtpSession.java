@@ -30,7 +30,10 @@ final class SmtpSession {
    * @throws TargetFailure with the Tor, SMTP, TLS or connection failure
    */
   static SmtpSession open(
-      StreamOpener opener, Destination destination, Session session, Duration readTimeout,
+      StreamOpener opener,
+      Destination destination,
+      Session session,
+      Duration readTimeout,
       Instant now)
       throws TargetFailure {
     Socket stream;

@@ -11,9 +11,9 @@ import org.onionmx.deliver.SessionTransport.Exchange;
 import org.onionmx.resolve.OnionTarget;
 
 /**
- * One message transaction on a session, and its reading: a result per recipient, from the
- * session's transcript of replies (MAIL FROM, each RCPT TO, DATA, the final ".") and from whether
- * the final "." was sent before the connection failed.
+ * One message transaction on a session, and its reading: a result per recipient, from the session's
+ * transcript of replies (MAIL FROM, each RCPT TO, DATA, the final ".") and from whether the final
+ * "." was sent before the connection failed.
  */
 final class Transaction {
   /**

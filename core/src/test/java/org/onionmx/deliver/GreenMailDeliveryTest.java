@@ -57,8 +57,7 @@ class GreenMailDeliveryTest {
     message.setSubject("over the onion");
     message.setText("hello bob\r\n");
 
-    DeliveryReport report =
-        mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
+    DeliveryReport report = mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
 
     RecipientResult.Accepted accepted =
         assertInstanceOf(RecipientResult.Accepted.class, report.resultFor("bob@" + DOMAIN));
@@ -82,10 +81,40 @@ class GreenMailDeliveryTest {
 
     String id = greenMail.getReceivedMessages()[0].getMessageID();
     assertTrue(
-        id.matches("<[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@sender\\.example>"),
+        id.matches(
+            "<[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@sender\\.example>"),
         id);
     String date = greenMail.getReceivedMessages()[0].getHeader("Date")[0];
     assertTrue(date.endsWith("+0000 (UTC)") || date.endsWith("+0000"), date);
+  }
+
+  @Test
+  void plainMimeMessageFromABareSessionGetsAPrivateMessageId() throws Exception {
+    // A Session without mail.from or mail.host: Jakarta Mail alone would write
+    // <n.n.n.JavaMail.LOGIN@HOSTNAME> into the Message-ID.
+    MimeMessage message =
+        new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));
+    message.setFrom(new InternetAddress("alice@sender.example"));
+    message.setText("x");
+
+    mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
+
+    String id = greenMail.getReceivedMessages()[0].getMessageID();
+    assertTrue(id.matches("<[0-9a-f-]{36}@sender\\.example>"), id);
+    assertTrue(!id.contains("JavaMail") && !id.contains(System.getProperty("user.name")), id);
+  }
+
+  @Test
+  void messageIdSetByTheAppOnAnUnsavedMessageIsKept() throws Exception {
+    MimeMessage message =
+        new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));
+    message.setFrom(new InternetAddress("alice@sender.example"));
+    message.setHeader("Message-ID", "<kept-1@sender.example>");
+    message.setText("x");
+
+    mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
+
+    assertEquals("<kept-1@sender.example>", greenMail.getReceivedMessages()[0].getMessageID());
   }
 
   @Test
@@ -143,8 +172,7 @@ class GreenMailDeliveryTest {
     MimeMultipart multipart = new MimeMultipart(text, file);
     message.setContent(multipart);
 
-    DeliveryReport report =
-        mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
+    DeliveryReport report = mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
 
     assertTrue(report.allAccepted(), report.toString());
     Multipart received = (Multipart) greenMail.getReceivedMessages()[0].getContent();
