@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       ResolveCommand.class,
       MapCommand.class,
+      SendCommand.class,
       PostfixTableCommand.class,
       CommandLine.HelpCommand.class
     })

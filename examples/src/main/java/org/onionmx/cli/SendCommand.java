@@ -1,0 +1,196 @@
+package org.onionmx.cli;
+
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.onionmx.deliver.DeliveryReport;
+import org.onionmx.deliver.Envelope;
+import org.onionmx.deliver.Failure;
+import org.onionmx.deliver.OnionMailer;
+import org.onionmx.deliver.RecipientResult;
+import org.onionmx.resolve.OnionResolver;
+import org.onionmx.resolve.Resolution;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code onionmx send}: delivers one message over Tor and prints one line per recipient: the
+ * address, the outcome ({@code accepted}, {@code rejected}, {@code deferred}, {@code unknown}, or
+ * {@code no-route}) and the reply or reason. Nothing goes over the clearnet: a recipient without an
+ * onion route is reported, not sent.
+ *
+ * <p>Exit code: 0 when all were accepted, 1 when some were rejected or have no onion route, 3 when
+ * some were deferred or their status is unknown (and none of the former).
+ */
+@Command(
+    name = "send",
+    description = "Deliver a message over Tor onion services and print each recipient's result.",
+    sortOptions = false)
+final class SendCommand implements Callable<Integer> {
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "ADDRESS",
+      converter = AddressConverter.class,
+      description = "Sender (the envelope's MAIL FROM and the From header).")
+  String from;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "ADDRESS",
+      split = ",",
+      converter = AddressConverter.class,
+      description = "Recipients; repeatable or comma-separated.")
+  List<String> to;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Content content;
+
+  static final class Content {
+    @ArgGroup(exclusive = false)
+    Text text;
+
+    @Option(
+        names = "--eml",
+        paramLabel = "FILE",
+        description = "A complete RFC 5322 message, sent unchanged.")
+    Path eml;
+  }
+
+  static final class Text {
+    @Option(names = "--subject", paramLabel = "TEXT", description = "Subject.")
+    String subject = "";
+
+    @Option(names = "--body", paramLabel = "TEXT", required = true, description = "Body text.")
+    String body;
+  }
+
+  @Mixin ResolverOptions resolverOptions;
+
+  @Mixin TorOptions torOptions;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, List<String>> byDomain = new LinkedHashMap<>();
+    for (String address : to) {
+      String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+      byDomain.computeIfAbsent(domain, d -> new ArrayList<>()).add(address);
+    }
+    String sender = from;
+    byte[] raw = content.eml != null ? Files.readAllBytes(content.eml) : null;
+    OnionResolver resolver = resolverOptions.build();
+    PrintWriter out = spec.commandLine().getOut();
+    int exit = OnionMxCommand.OK;
+    try (OnionMailer mailer = torOptions.mailer()) {
+      for (Map.Entry<String, List<String>> group : byDomain.entrySet()) {
+        Resolution resolution = resolver.resolve(group.getKey());
+        if (resolution instanceof Resolution.Routed routed) {
+          Envelope envelope = new Envelope(sender, group.getValue());
+          DeliveryReport report =
+              raw != null
+                  ? mailer.deliver(routed, envelope, raw)
+                  : mailer.deliver(routed, envelope, message(mailer, sender, group.getValue()));
+          for (RecipientResult result : report.results()) {
+            exit = Math.max(exit, print(out, result));
+          }
+        } else {
+          boolean failed = resolution instanceof Resolution.CouldNotTell;
+          String detail =
+              failed
+                  ? ((Resolution.CouldNotTell) resolution).detail()
+                  : ((Resolution.NoOnionRoute) resolution).detail();
+          for (String recipient : group.getValue()) {
+            out.println(recipient + '\t' + (failed ? "deferred" : "no-route") + '\t' + detail);
+          }
+          exit = Math.max(exit, failed ? OnionMxCommand.LOOKUP_ERROR : OnionMxCommand.NO_ROUTE);
+        }
+      }
+    }
+    return exit;
+  }
+
+  private MimeMessage message(OnionMailer mailer, String sender, List<String> recipients)
+      throws Exception {
+    MimeMessage message = mailer.newMessage();
+    message.setFrom(new InternetAddress(sender));
+    for (String recipient : recipients) {
+      message.addRecipient(MimeMessage.RecipientType.TO, new InternetAddress(recipient));
+    }
+    message.setSubject(content.text.subject, "UTF-8");
+    message.setText(content.text.body, "UTF-8");
+    return message;
+  }
+
+  /** Prints one result line and returns its exit code. */
+  private static int print(PrintWriter out, RecipientResult result) {
+    String via = " (via " + result.target() + ")";
+    if (result instanceof RecipientResult.Accepted accepted) {
+      out.println(
+          result.recipient() + "\taccepted\t" + accepted.code() + " " + accepted.text() + via);
+      return OnionMxCommand.OK;
+    }
+    if (result instanceof RecipientResult.Rejected rejected) {
+      out.println(result.recipient() + "\trejected\t" + describe(rejected.failure()) + via);
+      return OnionMxCommand.NO_ROUTE;
+    }
+    if (result instanceof RecipientResult.Deferred deferred) {
+      out.println(result.recipient() + "\tdeferred\t" + describe(deferred.failure()) + via);
+      return OnionMxCommand.LOOKUP_ERROR;
+    }
+    RecipientResult.StatusUnknown unknown = (RecipientResult.StatusUnknown) result;
+    out.println(
+        result.recipient()
+            + "\tunknown\tthe connection broke after the message was sent, before the reply: "
+            + describe(unknown.failure())
+            + via);
+    return OnionMxCommand.LOOKUP_ERROR;
+  }
+
+  private static String describe(Failure failure) {
+    if (failure instanceof Failure.Smtp smtp) {
+      return smtp.code() + " " + smtp.text().replaceAll("[\\r\\n]+", " ");
+    }
+    if (failure instanceof Failure.Tor tor) {
+      return (tor.socksCode() >= 0 ? String.format("Tor 0x%02X: ", tor.socksCode()) : "Tor: ")
+          + tor.text();
+    }
+    Failure.Connection connection = (Failure.Connection) failure;
+    return connection.kind().name().toLowerCase(Locale.ROOT) + ": " + connection.text();
+  }
+
+  /**
+   * Checks an address strictly (RFC 822 syntax, with a domain), so that a bad one is a usage error.
+   */
+  static final class AddressConverter implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        String address = new InternetAddress(value, true).getAddress();
+        if (address.indexOf('@') < 1) {
+          throw new TypeConversionException("'" + value + "' has no domain");
+        }
+        return address;
+      } catch (jakarta.mail.internet.AddressException e) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a mail address: " + e.getMessage());
+      }
+    }
+  }
+}

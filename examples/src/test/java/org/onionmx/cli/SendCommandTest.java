@@ -1,0 +1,120 @@
+package org.onionmx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.onionmx.cli.ResolveCommandTest.RISEUP;
+import static org.onionmx.cli.ResolveCommandTest.run;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.onionmx.cli.ResolveCommandTest.Run;
+import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.socks.Fault;
+
+class SendCommandTest {
+  GreenMail greenMail;
+  FakeTorProxy proxy;
+  Path map;
+
+  @BeforeEach
+  void start(@TempDir Path dir) throws Exception {
+    greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    greenMail.start();
+    proxy = FakeTorProxy.start();
+    proxy.route(RISEUP, greenMail.getSmtp().getPort());
+    map = dir.resolve("map.yml");
+    Files.writeString(map, "'" + RISEUP + "': [example.org]\n");
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+    greenMail.stop();
+  }
+
+  private Run send(String... extra) {
+    String[] base = {
+      "send", "--map", map.toString(), "--no-srv", "--socks", "127.0.0.1:" + proxy.port()
+    };
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return run(args);
+  }
+
+  @Test
+  void deliversThroughTorAndPrintsEachRecipient() throws Exception {
+    Run run =
+        send(
+            "--from", "alice@sender.example",
+            "--to", "bob@example.org,carol@example.org",
+            "--subject", "über Tor",
+            "--body", "hallo");
+    assertEquals(0, run.exit(), run.out() + run.err());
+    String[] lines = run.out().split("\n");
+    assertEquals(2, lines.length, run.out());
+    assertTrue(lines[0].startsWith("bob@example.org\taccepted\t250 "), lines[0]);
+    assertTrue(lines[0].endsWith("(via " + RISEUP + ":25)"), lines[0]);
+    assertTrue(lines[1].startsWith("carol@example.org\taccepted\t250 "), lines[1]);
+    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertEquals(2, received.length); // one per recipient mailbox
+    assertEquals("über Tor", received[0].getSubject());
+    assertTrue(received[0].getMessageID().endsWith("@sender.example>"), received[0].getMessageID());
+    assertEquals(1, proxy.connects().size());
+    proxy.assertNoIpDestinations();
+    proxy.assertNoOsLoginAsUser();
+  }
+
+  @Test
+  void emlFileGoesUnchanged(@TempDir Path dir) throws Exception {
+    Path eml = dir.resolve("m.eml");
+    Files.writeString(
+        eml,
+        "From: alice@sender.example\r\nTo: bob@example.org\r\nSubject: raw\r\n"
+            + "Message-ID: <raw-7@sender.example>\r\n\r\nbody\r\n");
+    Run run =
+        send("--from", "alice@sender.example", "--to", "bob@example.org", "--eml", eml.toString());
+    assertEquals(0, run.exit(), run.out() + run.err());
+    assertEquals("<raw-7@sender.example>", greenMail.getReceivedMessages()[0].getMessageID());
+  }
+
+  @Test
+  void recipientWithoutOnionRouteIsReportedNotSent() {
+    Run run =
+        send(
+            "--from",
+            "a@sender.example",
+            "--to",
+            "bob@example.org,eve@clearnet.example",
+            "--body",
+            "x");
+    assertEquals(1, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("eve@clearnet.example\tno-route\t"), run.out());
+    assertTrue(run.out().contains("bob@example.org\taccepted\t"), run.out());
+    assertEquals(1, greenMail.getReceivedMessages().length);
+  }
+
+  @Test
+  void torFailureIsDeferredWithItsCode() {
+    proxy.script(RISEUP, Fault.reply(0xF2));
+    Run run = send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
+    assertEquals(3, run.exit(), run.out() + run.err());
+    assertTrue(run.out().startsWith("bob@example.org\tdeferred\tTor 0xF2: "), run.out());
+  }
+
+  @Test
+  void needsExactlyOneKindOfContent() {
+    assertEquals(2, send("--from", "a@x.example", "--to", "b@example.org").exit());
+    assertEquals(
+        2,
+        send("--from", "a@x.example", "--to", "b@example.org", "--body", "x", "--eml", "f").exit());
+    assertEquals(2, send("--from", "a@x.example", "--to", "not an address", "--body", "x").exit());
+  }
+}
