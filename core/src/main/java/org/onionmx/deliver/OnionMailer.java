@@ -7,6 +7,7 @@ import java.net.IDN;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -72,6 +73,8 @@ public final class OnionMailer implements AutoCloseable {
   private final Map<String, Set<String>> pins;
   private final KeyStore trustStore;
   private final Clock clock;
+  private final StreamOpener opener;
+  private final Duration readTimeout;
   private final SessionPool pool;
   private final Session messageSession;
   private final ScheduledExecutorService reaper;
@@ -86,7 +89,8 @@ public final class OnionMailer implements AutoCloseable {
     this.pins = Map.copyOf(p);
     this.trustStore = b.trustStore;
     this.clock = b.clock;
-    StreamOpener opener = b.opener != null ? b.opener : TorSocksConnector.newBuilder().build();
+    this.opener = b.opener != null ? b.opener : TorSocksConnector.newBuilder().build();
+    this.readTimeout = b.readTimeout;
     this.pool =
         new SessionPool(
             opener,
@@ -219,6 +223,73 @@ public final class OnionMailer implements AutoCloseable {
         continue; // a stale pooled session: nothing was sent, so try once on a fresh one
       }
       return outcome.results();
+    }
+  }
+
+  /**
+   * Asks an onion MX whether it relays for a domain it should not: greeting, EHLO, {@code MAIL
+   * FROM}, {@code RCPT TO} a foreign address, then {@code RSET} and {@code QUIT}, never {@code
+   * DATA}, so nothing is ever sent through the relay. On a fresh session of its own (never a pooled
+   * one), with this mailer's Tor, EHLO name and timeouts; TLS as configured for {@code domain}.
+   *
+   * @param domain the domain the onion serves (for TLS names and pins)
+   * @param target the onion MX to probe
+   * @param mailFrom the probe's sender, best at a domain of the prober
+   * @param foreignRecipient an address at a domain the onion MX must not accept mail for
+   * @return the verdict with the server's replies
+   * @throws IllegalStateException if the mailer is closed
+   */
+  public RelayProbe probeRelay(
+      String domain, OnionTarget target, String mailFrom, String foreignRecipient) {
+    Objects.requireNonNull(target, "target");
+    Envelope envelope = new Envelope(mailFrom, List.of(foreignRecipient)); // validates both
+    Destination destination = destination(domain, target, "relay-probe");
+    List<String> transcript = new ArrayList<>();
+    SmtpSession session;
+    try {
+      session =
+          SmtpSession.open(
+              opener, destination, smtpSession(destination), readTimeout, clock.instant());
+    } catch (TargetFailure e) {
+      return new RelayProbe(target, RelayProbe.Verdict.UNREACHABLE, e.failure().text(), transcript);
+    }
+    try {
+      SessionTransport smtp = session.transport();
+      String from = envelope.mailFrom().isEmpty() ? "<>" : "<" + envelope.mailFrom() + ">";
+      int mail = smtp.simpleCommand("MAIL FROM:" + from);
+      transcript.add("MAIL FROM:" + from + " -> " + smtp.getLastServerResponse());
+      if (mail != 250) {
+        return new RelayProbe(
+            target, RelayProbe.Verdict.INCONCLUSIVE, "MAIL FROM was refused", transcript);
+      }
+      int rcpt = smtp.simpleCommand("RCPT TO:<" + foreignRecipient + ">");
+      transcript.add("RCPT TO:<" + foreignRecipient + "> -> " + smtp.getLastServerResponse());
+      smtp.simpleCommand("RSET");
+      transcript.add("RSET -> " + smtp.getLastServerResponse());
+      if (rcpt == 250 || rcpt == 251) {
+        return new RelayProbe(
+            target,
+            RelayProbe.Verdict.OPEN_RELAY,
+            "accepted a recipient at a foreign domain",
+            transcript);
+      }
+      if (rcpt >= 500 && rcpt < 600) {
+        return new RelayProbe(
+            target, RelayProbe.Verdict.REFUSES_RELAY, "refused the foreign recipient", transcript);
+      }
+      return new RelayProbe(
+          target,
+          RelayProbe.Verdict.INCONCLUSIVE,
+          "no definite answer to the foreign recipient (" + rcpt + ")",
+          transcript);
+    } catch (MessagingException | RuntimeException e) {
+      return new RelayProbe(
+          target,
+          RelayProbe.Verdict.INCONCLUSIVE,
+          "the session failed: " + e.getMessage(),
+          transcript);
+    } finally {
+      session.close();
     }
   }
 

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       ResolveCommand.class,
       MapCommand.class,
       SendCommand.class,
+      RelayCheckCommand.class,
       PostfixTableCommand.class,
       CommandLine.HelpCommand.class
     })
