@@ -100,7 +100,11 @@ final class MailWorld implements AutoCloseable {
     relay.stop();
   }
 
-  /** Collects transport events, which Jakarta Mail delivers on its own thread. */
+  /**
+   * Collects transport events, which Jakarta Mail delivers on its own thread. Read them before
+   * closing the transport: Jakarta Mail's event thread drops queued events if {@code close()} runs
+   * before the thread has started.
+   */
   static final class Events implements TransportListener {
     private final BlockingQueue<TransportEvent> events = new LinkedBlockingQueue<>();
 
