@@ -9,9 +9,12 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.onionmx.deliver.DeliveryReport;
@@ -43,6 +46,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * resolver and {@link OnionMailer#deliver} called directly) and by {@code adapter} ({@code
  * sendMessage} on a connected {@code onion-smtp} transport configured by properties to the same
  * map and proxy). Both reuse one open onion session. Goal: {@code adapter} at most 5 % slower.
+ *
+ * <p>On a shared machine the JMH runs of the two methods, one after the other, see different load;
+ * {@link #main} instead interleaves them in rounds in one JVM and reports the median per-round
+ * ratio, which cancels drift: {@code java -cp benchmarks.jar
+ * org.onionmx.bench.AdapterOverheadBenchmark [rounds] [messagesPerRound]}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -135,5 +143,75 @@ public class AdapterOverheadBenchmark {
   public Transport adapter() throws MessagingException {
     transport.sendMessage(message, recipients);
     return transport;
+  }
+
+  /**
+   * Interleaved rounds of both methods in one JVM; prints, per method, the median wall time and
+   * the median CPU time of the sending thread per message (the client-side work, where the
+   * adapter's overhead lives, less disturbed by other processes than wall time), and the median
+   * per-round ratios.
+   */
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+    int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    AdapterOverheadBenchmark b = new AdapterOverheadBenchmark();
+    b.setUp();
+    try {
+      for (int i = 0; i < 3000; i++) { // warm-up: JIT, pools, GreenMail's user
+        b.core();
+        b.adapter();
+      }
+      double[][] core = new double[2][rounds];
+      double[][] adapter = new double[2][rounds];
+      for (int r = 0; r < rounds; r++) {
+        b.purge();
+        for (int k = 0; k < 2; k++) {
+          boolean coreTurn = (r + k) % 2 == 0;
+          double[][] into = coreTurn ? core : adapter;
+          long wall = System.nanoTime();
+          long cpu = threads.getCurrentThreadCpuTime();
+          for (int i = 0; i < perRound; i++) {
+            if (coreTurn) {
+              b.core();
+            } else {
+              b.adapter();
+            }
+          }
+          into[0][r] = (System.nanoTime() - wall) / 1000.0 / perRound;
+          into[1][r] = (threads.getCurrentThreadCpuTime() - cpu) / 1000.0 / perRound;
+        }
+      }
+      System.out.printf("rounds=%d messages/round/method=%d%n", rounds, perRound);
+      String[] what = {"wall time", "sender CPU"};
+      for (int m = 0; m < 2; m++) {
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          ratio[r] = adapter[m][r] / core[m][r];
+        }
+        System.out.printf(
+            "%-10s core %.1f us/message, adapter %.1f us/message (medians); adapter/core per"
+                + " round: median %.3f, quartiles %.3f..%.3f -> overhead %+.1f %%%n",
+            what[m],
+            median(core[m]),
+            median(adapter[m]),
+            median(ratio),
+            quantile(ratio, 0.25),
+            quantile(ratio, 0.75),
+            (median(ratio) - 1) * 100);
+      }
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  private static double median(double[] values) {
+    return quantile(values, 0.5);
+  }
+
+  private static double quantile(double[] values, double q) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[(int) Math.round(q * (sorted.length - 1))];
   }
 }
