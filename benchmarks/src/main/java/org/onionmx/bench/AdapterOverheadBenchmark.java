@@ -44,8 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The Jakarta Mail adapter's overhead over the core: one message to one recipient at a pinned
  * domain, delivered into GreenMail through the fake Tor proxy on loopback, by {@code core} (the
  * resolver and {@link OnionMailer#deliver} called directly) and by {@code adapter} ({@code
- * sendMessage} on a connected {@code onion-smtp} transport configured by properties to the same
- * map and proxy). Both reuse one open onion session. Goal: {@code adapter} at most 5 % slower.
+ * sendMessage} on a connected {@code onion-smtp} transport configured by properties to the same map
+ * and proxy). Both reuse one open onion session. Goal: {@code adapter} at most 5 % slower.
  *
  * <p>On a shared machine the JMH runs of the two methods, one after the other, see different load;
  * {@link #main} instead interleaves them in rounds in one JVM and reports the median per-round
@@ -146,10 +146,10 @@ public class AdapterOverheadBenchmark {
   }
 
   /**
-   * Interleaved rounds of both methods in one JVM; prints, per method, the median wall time and
-   * the median CPU time of the sending thread per message (the client-side work, where the
-   * adapter's overhead lives, less disturbed by other processes than wall time), and the median
-   * per-round ratios.
+   * Interleaved rounds of both methods in one JVM; prints, per method, the median wall time and the
+   * median CPU time of the sending thread per message (the client-side work, where the adapter's
+   * overhead lives, less disturbed by other processes than wall time), and the median per-round
+   * ratios.
    */
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;

@@ -21,8 +21,8 @@ import org.onionmx.resolve.Resolution;
  * The session's ordinary {@code smtp} transport, for domains without an onion route under {@code
  * onion-preferred}: the relay the application used before. It connects with the host, port, user
  * and password given to {@link OnionSmtpTransport#connect(String, int, String, String)}, else with
- * the session's {@code mail.smtp.*} properties, and only when a message has such a recipient;
- * the connection stays open for later messages until {@link #close()}.
+ * the session's {@code mail.smtp.*} properties, and only when a message has such a recipient; the
+ * connection stays open for later messages until {@link #close()}.
  *
  * <p>It runs on a copy of the session whose {@code mail.smtp.localhost}, if the application left it
  * unset, is the onion hop's EHLO name, so the relay's EHLO does not name this machine either; the

@@ -45,9 +45,9 @@ import org.onionmx.resolve.Resolution;
  * OnionDeliveryException} per failed recipient.
  *
  * <p>Nothing names this machine: the onion hop's EHLO is {@code mail.onion-smtp.ehlo} (default
- * {@value OnionMailer#DEFAULT_EHLO_NAME}), and so is the relay's unless {@code
- * mail.smtp.localhost} is set; a Message-ID that Jakarta Mail built from the local host name is
- * replaced (see {@code docs/jakarta-mail.md}). Onion names go to Tor as names.
+ * {@value OnionMailer#DEFAULT_EHLO_NAME}), and so is the relay's unless {@code mail.smtp.localhost}
+ * is set; a Message-ID that Jakarta Mail built from the local host name is replaced (see {@code
+ * docs/jakarta-mail.md}). Onion names go to Tor as names.
  *
  * <p>Each connected transport owns its resolver (with its SRV cache) and its mailer (with its pool
  * of open onion sessions), built from the session properties at {@code connect} and dropped at
@@ -72,8 +72,8 @@ public final class OnionSmtpTransport extends Transport {
    * arguments, when not null or -1, are the clearnet relay's (else {@code mail.onion-smtp.host},
    * {@code .port}, {@code .user}, then the {@code smtp} transport's own {@code mail.smtp.*}).
    *
-   * @throws MessagingException naming the property, for an unknown {@code mail.onion-smtp.*} key,
-   *     a bad value or a map that cannot be read
+   * @throws MessagingException naming the property, for an unknown {@code mail.onion-smtp.*} key, a
+   *     bad value or a map that cannot be read
    * @throws IllegalStateException if already connected
    */
   @Override
@@ -174,23 +174,10 @@ public final class OnionSmtpTransport extends Transport {
           relayed.addAll(to);
           to.forEach(a -> relayRoutes.put(a, none));
         } else {
-          for (Address a : to) {
-            results.unsent(
-                new OnionDeliveryException(
-                    a + ": " + r.domain() + " has no onion route (" + none.reason() + ": "
-                        + none.detail() + ") and " + refusal + "; nothing was sent",
-                    a, none, null, null, false));
-          }
+          to.forEach(a -> results.refused(a, none, refusal));
         }
       } else if (r instanceof Resolution.CouldNotTell unknown) {
-        for (Address a : to) {
-          results.unsent(
-              new OnionDeliveryException(
-                  a + ": could not tell whether " + r.domain() + " has an onion route ("
-                      + unknown.reason() + ": " + unknown.detail()
-                      + "); temporary failure, not sent over the clearnet",
-                  a, unknown, null, unknown.cause(), true));
-        }
+        to.forEach(a -> results.couldNotTell(a, unknown));
       }
     }
     if (!relayed.isEmpty()) {
@@ -220,16 +207,15 @@ public final class OnionSmtpTransport extends Transport {
   }
 
   /** Groups Internet addresses by lower-case domain; records the others as invalid. */
-  private static Map<String, List<Address>> groupByDomain(Address[] addresses, SendResults results) {
+  private static Map<String, List<Address>> groupByDomain(
+      Address[] addresses, SendResults results) {
     Map<String, List<Address>> byDomain = new LinkedHashMap<>();
     List<String> seen = new ArrayList<>();
     for (Address a : addresses) {
       String address = a instanceof InternetAddress ia ? ia.getAddress() : null;
       int at = address == null ? -1 : address.lastIndexOf('@');
       if (at < 1 || at == address.length() - 1) {
-        results.invalid(
-            new OnionDeliveryException(
-                a + ": not a mail address local@domain", a, null, null, null, false));
+        results.notAMailAddress(a, null);
       } else if (!seen.contains(address)) {
         seen.add(address);
         String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
@@ -247,11 +233,7 @@ public final class OnionSmtpTransport extends Transport {
     try {
       lookups.put(domain, stack.resolver.resolveAsync(domain).toCompletableFuture());
     } catch (IllegalArgumentException e) { // an invalid domain or .onion name
-      for (Address a : to) {
-        results.invalid(
-            new OnionDeliveryException(
-                a + ": " + e.getMessage(), a, null, null, e, false));
-      }
+      to.forEach(a -> results.notAMailAddress(a, e));
     }
   }
 

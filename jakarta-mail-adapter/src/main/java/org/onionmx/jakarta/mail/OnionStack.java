@@ -11,9 +11,9 @@ import org.onionmx.resolve.OnionResolver;
 import org.onionmx.tor.TorSocksConnector;
 
 /**
- * The one place that turns {@link OnionSmtpSettings} into the core's resolver and mailer. One
- * stack per connected {@link OnionSmtpTransport}: the resolver's SRV cache and the mailer's pool
- * of open onion sessions live as long as the connection and are dropped by {@link #close()}.
+ * The one place that turns {@link OnionSmtpSettings} into the core's resolver and mailer. One stack
+ * per connected {@link OnionSmtpTransport}: the resolver's SRV cache and the mailer's pool of open
+ * onion sessions live as long as the connection and are dropped by {@link #close()}.
  */
 final class OnionStack implements AutoCloseable {
   final OnionSmtpSettings settings;
@@ -37,11 +37,10 @@ final class OnionStack implements AutoCloseable {
     if (!s.dnsServers().isEmpty()) {
       resolver.dnsServers(s.dnsServers());
     }
-    TorSocksConnector.Builder tor = TorSocksConnector.newBuilder().proxy(s.socksAddress(), s.socksPort());
+    TorSocksConnector.Builder tor =
+        TorSocksConnector.newBuilder().proxy(s.socksAddress(), s.socksPort());
     OnionMailer.Builder mailer =
-        OnionMailer.newBuilder()
-            .isolation(s.isolation())
-            .tls(TlsMode.valueOf(s.starttls().name()));
+        OnionMailer.newBuilder().isolation(s.isolation()).tls(TlsMode.valueOf(s.starttls().name()));
     if (s.connectTimeout() != null) {
       tor.connectTimeout(s.connectTimeout());
     }

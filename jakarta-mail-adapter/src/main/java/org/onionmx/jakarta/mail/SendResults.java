@@ -36,6 +36,52 @@ final class SendResults {
     failures.add(failure);
   }
 
+  /** A domain without an onion route that {@code refusal} keeps off the clearnet. */
+  void refused(Address a, Resolution.NoOnionRoute none, String refusal) {
+    unsent(
+        new OnionDeliveryException(
+            a
+                + ": "
+                + none.domain()
+                + " has no onion route ("
+                + none.reason()
+                + ": "
+                + none.detail()
+                + ") and "
+                + refusal
+                + "; nothing was sent",
+            a,
+            none,
+            null,
+            null,
+            false));
+  }
+
+  /** A look-up that could not tell: temporary, and never the clearnet. */
+  void couldNotTell(Address a, Resolution.CouldNotTell unknown) {
+    unsent(
+        new OnionDeliveryException(
+            a
+                + ": could not tell whether "
+                + unknown.domain()
+                + " has an onion route ("
+                + unknown.reason()
+                + ": "
+                + unknown.detail()
+                + "); temporary failure, not sent over the clearnet",
+            a,
+            unknown,
+            null,
+            unknown.cause(),
+            true));
+  }
+
+  /** Not an Internet address {@code local@domain}, or an invalid domain ({@code cause}). */
+  void notAMailAddress(Address a, IllegalArgumentException cause) {
+    String why = cause == null ? "not a mail address local@domain" : cause.getMessage();
+    invalid(new OnionDeliveryException(a + ": " + why, a, null, null, cause, false));
+  }
+
   /** Records the onion hop's result for {@code address}. */
   void onion(Address address, Resolution.Routed route, RecipientResult result) {
     if (result instanceof RecipientResult.Accepted) {
@@ -54,7 +100,10 @@ final class SendResults {
     } else if (result instanceof RecipientResult.Deferred d) {
       unsent(
           failure(
-              address, route, d, "deferred, last tried" + where + ": " + describe(d.failure()),
+              address,
+              route,
+              d,
+              "deferred, last tried" + where + ": " + describe(d.failure()),
               true));
     } else if (result instanceof RecipientResult.StatusUnknown u) {
       unsent(
@@ -62,8 +111,11 @@ final class SendResults {
               address,
               route,
               u,
-              "status unknown: the message was sent" + where + " but the reply was lost ("
-                  + describe(u.failure()) + "); retrying may deliver it twice",
+              "status unknown: the message was sent"
+                  + where
+                  + " but the reply was lost ("
+                  + describe(u.failure())
+                  + "); retrying may deliver it twice",
               true));
     }
   }

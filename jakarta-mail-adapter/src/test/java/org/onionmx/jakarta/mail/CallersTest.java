@@ -73,7 +73,8 @@ class CallersTest {
 
     SendFailedException e = assertThrows(SendFailedException.class, () -> Transport.send(m));
 
-    OnionDeliveryException cause = assertInstanceOf(OnionDeliveryException.class, e.getNextException());
+    OnionDeliveryException cause =
+        assertInstanceOf(OnionDeliveryException.class, e.getNextException());
     assertInstanceOf(Resolution.CouldNotTell.class, cause.resolution().orElseThrow());
     assertEquals(1, e.getValidSentAddresses().length);
     assertEquals(1, world.onionServer.getReceivedMessages().length);

@@ -18,9 +18,9 @@ import org.onionmx.testing.smtp.ScriptedSmtpServer;
 import org.onionmx.testing.socks.FakeTorProxy;
 
 /**
- * Everything a message meets on loopback: GreenMail behind two onion services (reached only
- * through the fake Tor proxy), a scripted SMTP server behind a third that refuses {@value
- * #NOBODY}, a second GreenMail as the application's clearnet relay, and a fake DNS server:
+ * Everything a message meets on loopback: GreenMail behind two onion services (reached only through
+ * the fake Tor proxy), a scripted SMTP server behind a third that refuses {@value #NOBODY}, a
+ * second GreenMail as the application's clearnet relay, and a fake DNS server:
  *
  * <ul>
  *   <li>{@value #PINNED}: in a map file, to {@code mx.<id>.onion};
@@ -69,8 +69,8 @@ final class MailWorld implements AutoCloseable {
   }
 
   /**
-   * Session properties that send through this world: Tor, DNS, the map file (instead of the
-   * bundled map) and the relay as {@code mail.smtp.*}.
+   * Session properties that send through this world: Tor, DNS, the map file (instead of the bundled
+   * map) and the relay as {@code mail.smtp.*}.
    */
   Properties properties() {
     Properties p = new Properties();

@@ -89,8 +89,7 @@ class OnionSmtpTransportTest {
     Session session = world.session();
     try (Transport t = connected(world.properties(), events)) {
       t.sendMessage(
-          message(session),
-          to("bob@" + PINNED, "carol@" + SRV, "dave@" + ONION, "erin@" + CLEAR));
+          message(session), to("bob@" + PINNED, "carol@" + SRV, "dave@" + ONION, "erin@" + CLEAR));
       TransportEvent e = events.next();
       assertEquals(TransportEvent.MESSAGE_DELIVERED, e.getType());
       assertEquals(4, e.getValidSentAddresses().length);
@@ -128,7 +127,8 @@ class OnionSmtpTransportTest {
 
     assertEquals(List.of("bob@" + PINNED), strings(failed.getValidSentAddresses()));
     assertEquals(List.of(NOBODY), strings(failed.getInvalidAddresses()));
-    assertEquals(List.of("x@" + BROKEN, "erin@" + CLEAR), strings(failed.getValidUnsentAddresses()));
+    assertEquals(
+        List.of("x@" + BROKEN, "erin@" + CLEAR), strings(failed.getValidUnsentAddresses()));
 
     List<OnionDeliveryException> chain = new ArrayList<>();
     for (Exception x = failed.getNextException();

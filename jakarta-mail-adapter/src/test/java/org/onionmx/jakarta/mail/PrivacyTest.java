@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
 
 /**
- * Nothing naming the machine leaves on either path. {@code mail.host} stands in for the local
- * host name here: Jakarta Mail builds its Message-ID from it exactly as it would from {@code
+ * Nothing naming the machine leaves on either path. {@code mail.host} stands in for the local host
+ * name here: Jakarta Mail builds its Message-ID from it exactly as it would from {@code
  * InetAddress.getLocalHost()}, without the test looking up the real one.
  */
 class PrivacyTest {

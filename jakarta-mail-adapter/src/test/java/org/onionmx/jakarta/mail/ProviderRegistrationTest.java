@@ -53,7 +53,8 @@ class ProviderRegistrationTest {
   @ParameterizedTest
   @ValueSource(strings = {"jakarta.providers", "javamail.providers"})
   void providerFileListsTheTransportAlongsideAngusOwn(String name) throws IOException {
-    List<URL> files = Collections.list(getClass().getClassLoader().getResources("META-INF/" + name));
+    List<URL> files =
+        Collections.list(getClass().getClassLoader().getResources("META-INF/" + name));
     List<String> texts = new ArrayList<>();
     for (URL url : files) {
       try (InputStream in = url.openStream()) {
