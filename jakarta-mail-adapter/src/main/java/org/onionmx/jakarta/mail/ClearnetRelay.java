@@ -36,6 +36,12 @@ final class ClearnetRelay implements AutoCloseable {
   private final String password;
   private Transport transport;
 
+  /**
+   * Set after a refused message: Angus closes the connection on some failures. Its {@code
+   * isConnected()} costs a NOOP round trip, so it is asked only then.
+   */
+  private boolean checkBeforeUse;
+
   ClearnetRelay(
       Session appSession, String ehloName, String host, int port, String user, String password) {
     this.session = relaySession(appSession, ehloName);
@@ -86,13 +92,18 @@ final class ClearnetRelay implements AutoCloseable {
       SendResults results) {
     Address[] to = recipients.toArray(Address[]::new);
     try {
-      if (transport == null || !transport.isConnected()) {
+      if (transport != null && checkBeforeUse && !transport.isConnected()) {
+        closeQuietly(); // Angus may have dropped the connection after the last failure
+      }
+      if (transport == null) {
         transport = session.getTransport("smtp");
         transport.connect(host, port, user, password);
       }
+      checkBeforeUse = false;
       transport.sendMessage(message, to);
       recipients.forEach(results::sent);
     } catch (SendFailedException e) {
+      checkBeforeUse = true;
       Set<Address> sent = set(e.getValidSentAddresses());
       Set<Address> invalid = set(e.getInvalidAddresses());
       for (Address a : recipients) {

@@ -89,16 +89,17 @@ public final class OnionSmtpTransport extends Transport {
       throw new MessagingException(e.getMessage(), e);
     }
     String ehlo = settings.ehlo() != null ? settings.ehlo() : OnionMailer.DEFAULT_EHLO_NAME;
-    OnionStack opened = OnionStack.open(settings);
-    stack = opened;
-    relay =
+    int relayPort = port != -1 ? port : ownPort();
+    ClearnetRelay clearnet =
         new ClearnetRelay(
             session,
             ehlo,
             host != null ? host : own("host"),
-            port != -1 ? port : ownPort(),
+            relayPort,
             user != null ? user : own("user"),
             password);
+    stack = OnionStack.open(settings);
+    relay = clearnet;
     setConnected(true);
     notifyConnectionListeners(ConnectionEvent.OPENED);
   }
@@ -148,28 +149,23 @@ public final class OnionSmtpTransport extends Transport {
     if (addresses == null || addresses.length == 0) {
       throw new SendFailedException("no recipient addresses");
     }
-    SendResults results = new SendResults();
+    SendResults results = new SendResults(addresses);
     Map<String, List<Address>> byDomain = groupByDomain(addresses, results);
     Map<String, CompletableFuture<Resolution>> lookups = new LinkedHashMap<>();
     byDomain.forEach((domain, to) -> resolve(domain, to, lookups, results));
 
     Map<String, Resolution> resolved = new LinkedHashMap<>();
     lookups.forEach((domain, lookup) -> resolved.put(domain, lookup.join()));
-    String mailFrom =
-        resolved.values().stream().anyMatch(r -> r instanceof Resolution.Routed)
-            ? envelopeFrom(mime)
-            : null;
-    byte[] bytes = PrivateMessageId.write(mime);
-
     List<Address> relayed = new ArrayList<>();
     Map<Address, Resolution> relayRoutes = new LinkedHashMap<>();
+    Map<Resolution.Routed, List<Address>> routed = new LinkedHashMap<>();
     for (Map.Entry<String, Resolution> e : resolved.entrySet()) {
       List<Address> to = byDomain.get(e.getKey());
       Resolution r = e.getValue();
-      if (r instanceof Resolution.Routed routed) {
-        deliver(routed, mailFrom, to, bytes, results);
+      if (r instanceof Resolution.Routed route) {
+        routed.put(route, to);
       } else if (r instanceof Resolution.NoOnionRoute none) {
-        String refusal = refusal(e.getKey());
+        String refusal = refusal(none.domain());
         if (refusal == null) {
           relayed.addAll(to);
           to.forEach(a -> relayRoutes.put(a, none));
@@ -178,6 +174,13 @@ public final class OnionSmtpTransport extends Transport {
         }
       } else if (r instanceof Resolution.CouldNotTell unknown) {
         to.forEach(a -> results.couldNotTell(a, unknown));
+      }
+    }
+    if (!routed.isEmpty() || !relayed.isEmpty()) {
+      String mailFrom = routed.isEmpty() ? null : envelopeFrom(mime);
+      byte[] bytes = PrivateMessageId.write(mime); // also fixes the ID the relay sends
+      for (Map.Entry<Resolution.Routed, List<Address>> e : routed.entrySet()) {
+        deliver(e.getKey(), mailFrom, e.getValue(), bytes, results);
       }
     }
     if (!relayed.isEmpty()) {

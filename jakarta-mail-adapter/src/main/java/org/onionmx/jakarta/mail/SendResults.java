@@ -5,7 +5,10 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.event.TransportEvent;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.onionmx.deliver.Failure;
 import org.onionmx.deliver.RecipientResult;
 import org.onionmx.resolve.Resolution;
@@ -14,13 +17,21 @@ import org.onionmx.resolve.Resolution;
  * The outcome of one {@code sendMessage} in Jakarta Mail's terms: valid-sent, valid-unsent and
  * invalid addresses, with one {@link OnionDeliveryException} per address not sent. An address is
  * invalid when a server refused it for good (a 5xx reply) or it is not a mail address; every other
- * failure leaves it valid-unsent.
+ * failure leaves it valid-unsent. Every list is in the order the addresses were given.
  */
 final class SendResults {
+  private final Map<Address, Integer> order = new IdentityHashMap<>();
   private final List<Address> sent = new ArrayList<>();
   private final List<Address> unsent = new ArrayList<>();
   private final List<Address> invalid = new ArrayList<>();
   private final List<OnionDeliveryException> failures = new ArrayList<>();
+
+  /** Results for {@code addresses}, reported in this order. */
+  SendResults(Address[] addresses) {
+    for (int i = addresses.length - 1; i >= 0; i--) {
+      order.put(addresses[i], i);
+    }
+  }
 
   void sent(Address address) {
     sent.add(address);
@@ -149,15 +160,19 @@ final class SendResults {
   }
 
   Address[] sentAddresses() {
-    return sent.toArray(Address[]::new);
+    return ordered(sent);
   }
 
   Address[] unsentAddresses() {
-    return unsent.toArray(Address[]::new);
+    return ordered(unsent);
   }
 
   Address[] invalidAddresses() {
-    return invalid.toArray(Address[]::new);
+    return ordered(invalid);
+  }
+
+  private Address[] ordered(List<Address> addresses) {
+    return addresses.stream().sorted(Comparator.comparing(order::get)).toArray(Address[]::new);
   }
 
   /** The exception to throw, or null if every recipient was sent. */
@@ -165,6 +180,7 @@ final class SendResults {
     if (failures.isEmpty()) {
       return null;
     }
+    failures.sort(Comparator.comparing(f -> order.get(f.getAddress())));
     for (int i = 1; i < failures.size(); i++) {
       failures.get(i - 1).setNextException(failures.get(i));
     }
