@@ -247,6 +247,15 @@ class OnionSmtpTransportTest {
   }
 
   @Test
+  void badPinFailsConnectNamingTheProperty() throws Exception {
+    Properties p = world.properties();
+    p.setProperty("mail.onion-smtp.tls.pin." + PINNED, "sha256/tooshort");
+    Transport t = Session.getInstance(p).getTransport(OnionSmtp.PROTOCOL);
+    MessagingException e = assertThrows(MessagingException.class, t::connect);
+    assertTrue(e.getMessage().startsWith("mail.onion-smtp.tls.pin." + PINNED), e.getMessage());
+  }
+
+  @Test
   void unreadableMapFailsConnectNamingTheProperty() throws Exception {
     Properties p = world.properties();
     p.setProperty("mail.onion-smtp.map", dir.resolve("missing.yml").toString());
