@@ -16,6 +16,7 @@ public final class OnionSmtp {
    * mail.transport.protocol.rfc822} (read by {@code Transport.send}, which ignores the former for
    * Internet addresses). Other properties are left as they are.
    *
+   * @param sessionProperties the properties the {@code Session} will be created with
    * @return {@code sessionProperties}, for chaining
    * @throws NullPointerException if {@code sessionProperties} is null
    */
