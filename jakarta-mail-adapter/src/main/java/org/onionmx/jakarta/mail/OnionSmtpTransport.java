@@ -11,16 +11,17 @@ import jakarta.mail.event.ConnectionEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.onionmx.deliver.DeliveryReport;
 import org.onionmx.deliver.Envelope;
 import org.onionmx.deliver.OnionMailer;
-import org.onionmx.deliver.RecipientResult;
 import org.onionmx.resolve.Resolution;
 
 /**
@@ -213,14 +214,13 @@ public final class OnionSmtpTransport extends Transport {
   private static Map<String, List<Address>> groupByDomain(
       Address[] addresses, SendResults results) {
     Map<String, List<Address>> byDomain = new LinkedHashMap<>();
-    List<String> seen = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (Address a : addresses) {
       String address = a instanceof InternetAddress ia ? ia.getAddress() : null;
       int at = address == null ? -1 : address.lastIndexOf('@');
       if (at < 1 || at == address.length() - 1) {
         results.notAMailAddress(a, null);
-      } else if (!seen.contains(address)) {
-        seen.add(address);
+      } else if (seen.add(address)) {
         String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
         byDomain.computeIfAbsent(domain, d -> new ArrayList<>()).add(a);
       }
@@ -243,20 +243,33 @@ public final class OnionSmtpTransport extends Transport {
   private void deliver(
       Resolution.Routed route, String mailFrom, List<Address> to, byte[] bytes, SendResults results)
       throws MessagingException {
+    List<Address> valid = new ArrayList<>(to);
     List<String> recipients = new ArrayList<>();
-    for (Address a : to) {
-      recipients.add(((InternetAddress) a).getAddress());
-    }
+    to.forEach(a -> recipients.add(((InternetAddress) a).getAddress()));
     Envelope envelope;
     try {
       envelope = new Envelope(mailFrom, recipients);
-    } catch (IllegalArgumentException e) {
-      throw new MessagingException("cannot build the SMTP envelope: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) { // the core refuses an RCPT TO address: find which
+      valid.clear();
+      recipients.clear();
+      for (Address a : to) {
+        String r = ((InternetAddress) a).getAddress();
+        try {
+          Envelope.of(mailFrom, r);
+          valid.add(a);
+          recipients.add(r);
+        } catch (IllegalArgumentException refused) {
+          results.notAMailAddress(a, refused);
+        }
+      }
+      if (valid.isEmpty()) {
+        return;
+      }
+      envelope = new Envelope(mailFrom, recipients);
     }
     DeliveryReport report = stack.mailer.deliver(route, envelope, bytes);
-    for (int i = 0; i < to.size(); i++) {
-      RecipientResult result = report.resultFor(recipients.get(i));
-      results.onion(to.get(i), route, result);
+    for (int i = 0; i < valid.size(); i++) {
+      results.onion(valid.get(i), route, report.results().get(i)); // in envelope order
     }
   }
 
@@ -280,7 +293,14 @@ public final class OnionSmtpTransport extends Transport {
           "the message has no sender: set From, mail.smtp.from or an SMTPMessage envelope-from");
     }
     from = from.strip();
-    return from.equals("<>") ? "" : from;
+    if (from.equals("<>")) {
+      return "";
+    }
+    InternetAddress parsed = new InternetAddress(from, true);
+    if (!from.equals(parsed.getAddress()) || parsed.getPersonal() != null) {
+      throw new MessagingException("the envelope sender '" + from + "' is not a plain address");
+    }
+    return from;
   }
 
   /** Closes the relay connection and the onion sessions. */

@@ -276,6 +276,25 @@ class OnionSmtpTransportTest {
   }
 
   @Test
+  void malformedRecipientIsInvalidAndTheRestOfItsDomainStillGoes() throws Exception {
+    InternetAddress malformed = new InternetAddress();
+    malformed.setAddress("bad address@" + PINNED); // setAddress does not check
+    Session session = world.session();
+    try (Transport t = connected(world.properties(), null)) {
+      SendFailedException e =
+          assertThrows(
+              SendFailedException.class,
+              () ->
+                  t.sendMessage(
+                      message(session),
+                      new Address[] {malformed, new InternetAddress("bob@" + PINNED)}));
+      assertEquals(List.of("bad address@" + PINNED), strings(e.getInvalidAddresses()));
+      assertEquals(List.of("bob@" + PINNED), strings(e.getValidSentAddresses()));
+    }
+    assertEquals(1, world.onionServer.getReceivedMessages().length);
+  }
+
+  @Test
   void repeatedRecipientIsSentOnce() throws Exception {
     Session session = world.session();
     try (Transport t = connected(world.properties(), null)) {
