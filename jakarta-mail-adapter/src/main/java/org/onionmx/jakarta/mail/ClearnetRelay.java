@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.onionmx.resolve.Resolution;
 
 /**
@@ -126,8 +127,11 @@ final class ClearnetRelay implements AutoCloseable {
 
   private static OnionDeliveryException failure(
       Address a, Resolution r, String what, MessagingException cause) {
-    boolean temporary =
-        !(cause instanceof SMTPAddressFailedException f && f.getReturnCode() >= 500);
+    int code =
+        cause instanceof SMTPAddressFailedException f
+            ? f.getReturnCode()
+            : cause instanceof SMTPSendFailedException f ? f.getReturnCode() : -1;
+    boolean temporary = code < 500; // 5xx from the relay: permanent; all else may pass later
     return new OnionDeliveryException(
         a + ": no onion route for " + r.domain() + "; " + what + ": " + cause.getMessage(),
         a,

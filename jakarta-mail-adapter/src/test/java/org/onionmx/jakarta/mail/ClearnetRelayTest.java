@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.onionmx.jakarta.mail.MailWorld.CLEAR;
 import static org.onionmx.jakarta.mail.MailWorld.PINNED;
 import static org.onionmx.jakarta.mail.MailWorld.SENDER;
@@ -83,5 +84,22 @@ class ClearnetRelayTest {
     assertEquals(2, relay.transactions().size());
     assertEquals(1, relay.connections());
     assertEquals(1, world.onionServer.getReceivedMessages().length);
+  }
+
+  @Test
+  void relayRefusingTheMessageIsPermanentForItsRecipients() throws Exception {
+    relay.replyToEndOfData("554 5.7.1 rejected as spam");
+    Address ok = new InternetAddress("ok@" + CLEAR);
+    try (Transport t = session.getTransport(OnionSmtp.PROTOCOL)) {
+      t.connect();
+      SendFailedException e =
+          assertThrows(
+              SendFailedException.class, () -> t.sendMessage(message(), new Address[] {ok}));
+
+      assertEquals(ok, e.getValidUnsentAddresses()[0]);
+      OnionDeliveryException failure = (OnionDeliveryException) e.getNextException();
+      assertFalse(failure.isTemporary());
+      assertTrue(failure.getMessage().contains("554"), failure.getMessage());
+    }
   }
 }
