@@ -111,6 +111,25 @@ class PrivacyTest {
     assertTrue(m.getMessageID().matches(UUID_ID), m.getMessageID());
     assertTrue(onion.contains("Message-ID: " + m.getMessageID() + "\r\n"), onion);
     assertTrue(clear.contains("Message-ID: " + m.getMessageID() + "\r\n"), clear);
+    assertEquals(1, onion.split("Message-ID:", -1).length - 1, onion);
+    assertEquals(1, clear.split("Message-ID:", -1).length - 1, clear);
+  }
+
+  @Test
+  void unsavedMessageForTheRelayOnlyGetsAPrivateMessageId() throws Exception {
+    MimeMessage m = new MimeMessage(session);
+    m.setFrom(new InternetAddress(SENDER));
+    m.setText("never saved, relay only");
+
+    try (Transport t = session.getTransport(OnionSmtp.PROTOCOL)) {
+      t.connect();
+      t.sendMessage(m, new Address[] {new InternetAddress("e@" + CLEAR)});
+    }
+
+    String clear = relay.transactions().get(0).text();
+    assertFalse(clear.contains(MACHINE), clear);
+    assertTrue(m.getMessageID().matches(UUID_ID), m.getMessageID());
+    assertTrue(clear.contains("Message-ID: " + m.getMessageID() + "\r\n"), clear);
   }
 
   @Test
