@@ -178,16 +178,14 @@ public final class OnionSmtpTransport extends Transport {
       }
     }
     if (!routed.isEmpty() || !relayed.isEmpty()) {
-      String id = PrivateMessageId.choose(mime);
-      PrivateMessageId.View view = PrivateMessageId.view(session, mime, id);
       String mailFrom = routed.isEmpty() ? null : envelopeFrom(mime);
+      byte[] bytes = PrivateMessageId.write(mime); // also fixes the ID the relay sends
       for (Map.Entry<Resolution.Routed, List<Address>> e : routed.entrySet()) {
-        deliver(e.getKey(), mailFrom, e.getValue(), view, results);
+        deliver(e.getKey(), mailFrom, e.getValue(), bytes, results);
       }
-      PrivateMessageId.settle(mime, id, view, !relayed.isEmpty());
-      if (!relayed.isEmpty()) {
-        relay.send(mime, relayed, relayRoutes, results);
-      }
+    }
+    if (!relayed.isEmpty()) {
+      relay.send(mime, relayed, relayRoutes, results);
     }
     notifyTransportListeners(
         results.eventType(),
@@ -243,11 +241,7 @@ public final class OnionSmtpTransport extends Transport {
   }
 
   private void deliver(
-      Resolution.Routed route,
-      String mailFrom,
-      List<Address> to,
-      MimeMessage view,
-      SendResults results)
+      Resolution.Routed route, String mailFrom, List<Address> to, byte[] bytes, SendResults results)
       throws MessagingException {
     List<Address> valid = new ArrayList<>(to);
     List<String> recipients = new ArrayList<>();
@@ -273,7 +267,7 @@ public final class OnionSmtpTransport extends Transport {
       }
       envelope = new Envelope(mailFrom, recipients);
     }
-    DeliveryReport report = stack.mailer.deliver(route, envelope, view);
+    DeliveryReport report = stack.mailer.deliver(route, envelope, bytes);
     for (int i = 0; i < valid.size(); i++) {
       results.onion(valid.get(i), route, report.results().get(i)); // in envelope order
     }
