@@ -101,6 +101,7 @@ class OnionSmtpTransportTest {
         List.of("mx." + ONION, ONION),
         world.tor.connects().stream().map(ConnectRequest::host).toList());
     world.tor.assertNoIpDestinations();
+    world.tor.assertNoOsLoginAsUser();
     assertTrue(world.dns.queriesFor("_onion-mx._tcp." + PINNED).isEmpty());
     assertTrue(world.dns.queriesFor(ONION).isEmpty());
   }
