@@ -32,7 +32,12 @@ public final class ResolveExample {
       }
       if (resolution instanceof Resolution.Routed routed) {
         System.out.println(
-            domain + ": deliver over Tor to " + routed.targets() + " (" + routed.source().label() + ")");
+            domain
+                + ": deliver over Tor to "
+                + routed.targets()
+                + " ("
+                + routed.source().label()
+                + ")");
       } else if (resolution instanceof Resolution.NoOnionRoute none) {
         System.out.println(domain + ": no onion route (" + none.detail() + ")");
       } else if (resolution instanceof Resolution.CouldNotTell failed) {
