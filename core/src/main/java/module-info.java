@@ -13,5 +13,5 @@ module org.onionmx.core {
 
   exports org.onionmx.resolve;
   exports org.onionmx.tor;
-  // exports org.onionmx.deliver; (added with its first class)
+  exports org.onionmx.deliver;
 }

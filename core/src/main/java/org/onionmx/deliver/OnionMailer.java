@@ -1,0 +1,493 @@
+package org.onionmx.deliver;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.net.IDN;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.onionmx.resolve.OnionTarget;
+import org.onionmx.resolve.Resolution;
+import org.onionmx.tor.IsolationMode;
+import org.onionmx.tor.StreamOpener;
+import org.onionmx.tor.TorSocksConnector;
+
+/**
+ * Delivers mail to a domain's onion services over Tor, with Angus Mail's SMTP on streams that Tor
+ * opened, and with open sessions reused per onion.
+ *
+ * <p>{@link #deliver} tries the route's targets in order. A target that fails temporarily (a Tor
+ * failure, a timeout, a greeting or EHLO refusal, a TLS failure, 4xx for every recipient) passes
+ * the recipients still pending to the next target; a 5xx reply rejects its recipients for good. The
+ * report has one {@link RecipientResult} per recipient, never fewer.
+ *
+ * <p>Nothing names this machine on the way: EHLO sends {@link Builder#ehloName} (default {@value
+ * #DEFAULT_EHLO_NAME}), not the local host name; the transport is built without a host in any
+ * {@code URLName}, so Jakarta Mail resolves nothing; the onion name goes to Tor as a name.
+ *
+ * <p>Immutable and thread-safe; build with {@link #newBuilder()}. Owns a pool of open sessions and
+ * a thread closing idle ones: {@link #close()} it.
+ */
+public final class OnionMailer implements AutoCloseable {
+  /**
+   * The default EHLO name: an address literal of the loopback address. It names nothing, and
+   * unlike {@code localhost} it passes receivers that require a fully-qualified name or an address
+   * literal (Postfix's {@code reject_non_fqdn_helo_hostname}); the onion service sees connections
+   * from its own loopback anyway.
+   */
+  public static final String DEFAULT_EHLO_NAME = "[127.0.0.1]";
+
+  /** Default SO_TIMEOUT on a session: 5 minutes, RFC 5321's reply timeouts. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
+
+  /** Default bound of open sessions per destination. */
+  public static final int DEFAULT_MAX_SESSIONS_PER_DESTINATION = 4;
+
+  /** Default time an idle session is kept: 60 s, well below servers' usual 300 s. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Default idle time after which a session must answer NOOP before it is reused. */
+  public static final Duration DEFAULT_HEALTH_CHECK_AFTER = Duration.ofSeconds(5);
+
+  private final IsolationMode isolation;
+  private final String ehloName;
+  private final TlsMode tls;
+  private final Map<String, String> tlsNames;
+  private final Map<String, Set<String>> pins;
+  private final KeyStore trustStore;
+  private final Clock clock;
+  private final SessionPool pool;
+  private final Session messageSession;
+  private final ScheduledExecutorService reaper;
+
+  private OnionMailer(Builder b) {
+    this.isolation = b.isolation;
+    this.ehloName = b.ehloName;
+    this.tls = b.tls;
+    this.tlsNames = Map.copyOf(b.tlsNames);
+    Map<String, Set<String>> p = new HashMap<>();
+    b.pins.forEach((k, v) -> p.put(k, Set.copyOf(v)));
+    this.pins = Map.copyOf(p);
+    this.trustStore = b.trustStore;
+    this.clock = b.clock;
+    StreamOpener opener = b.opener != null ? b.opener : TorSocksConnector.newBuilder().build();
+    this.pool =
+        new SessionPool(
+            opener,
+            this::smtpSession,
+            clock,
+            b.maxSessions,
+            b.idleTimeout,
+            b.healthCheckAfter,
+            b.readTimeout);
+    this.messageSession = Session.getInstance(new Properties());
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "onionmx-idle-sessions");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(100, b.idleTimeout.toMillis() / 2);
+    reaper.scheduleWithFixedDelay(pool::evictIdle, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** A builder with the defaults: Tor at 127.0.0.1:9050, per-destination isolation, TLS off. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * A new empty message that names nothing of this machine when saved: its Message-ID is {@code
+   * <random-UUID@domain-of-From>} (kept if already set) and its Date is in UTC. Jakarta Mail's own
+   * {@code MimeMessage} builds the Message-ID from the local host name unless its Session sets
+   * {@code mail.from} or {@code mail.host}; use this, or such a Session, for {@link #deliver}.
+   */
+  public MimeMessage newMessage() {
+    return new PrivateMessage(messageSession, clock);
+  }
+
+  /**
+   * Delivers {@code message} to the recipients of {@code envelope}, who must all be in the
+   * route's domain.
+   *
+   * <p>The message goes as its {@code writeTo} writes it. Jakarta Mail saves an unsaved message
+   * there first, and a plain {@code MimeMessage} then builds its Message-ID from its own Session:
+   * from {@code mail.from} or {@code mail.host} if set, else from the local host name. Use {@link
+   * #newMessage()} to keep the host name out.
+   *
+   * @return one result per recipient
+   * @throws IllegalArgumentException if a recipient is not in {@code route.domain()}
+   * @throws IllegalStateException if the mailer is closed
+   */
+  public DeliveryReport deliver(
+      Resolution.Routed route, Envelope envelope, MimeMessage message) {
+    Objects.requireNonNull(message, "message");
+    return deliver(
+        route, envelope, OutgoingMessage.of(messageSession, envelope.mailFrom(), message));
+  }
+
+  /**
+   * Delivers raw RFC 5322 bytes (headers, blank line, body, CRLF line ends) to the recipients of
+   * {@code envelope}. The bytes go unchanged except for SMTP's dot-stuffing and turning bare LF
+   * into CRLF; Angus's transport needs a {@code MimeMessage}, so they ride in one whose {@code
+   * writeTo} writes them as they are. Do not change the array during the call.
+   *
+   * @return one result per recipient
+   * @throws IllegalArgumentException if a recipient is not in {@code route.domain()}
+   * @throws IllegalStateException if the mailer is closed
+   */
+  public DeliveryReport deliver(Resolution.Routed route, Envelope envelope, byte[] rfc5322) {
+    Objects.requireNonNull(rfc5322, "rfc5322");
+    return deliver(
+        route, envelope, OutgoingMessage.ofBytes(messageSession, envelope.mailFrom(), rfc5322));
+  }
+
+  private DeliveryReport deliver(
+      Resolution.Routed route, Envelope envelope, OutgoingMessage message) {
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(envelope, "envelope");
+    for (String r : envelope.recipients()) {
+      String domain = IDN.toASCII(Envelope.domainOf(r), IDN.ALLOW_UNASSIGNED);
+      if (!domain.equalsIgnoreCase(route.domain())) {
+        throw new IllegalArgumentException(
+            "recipient " + r + " is not in " + route.domain() + ", the domain of the route");
+      }
+    }
+    String messageKey = UUID.randomUUID().toString();
+    Map<String, RecipientResult> done = new LinkedHashMap<>();
+    Map<String, RecipientResult> lastTemporary = new HashMap<>();
+    Map<String, RecipientResult> lastPermanent = new HashMap<>();
+    List<OnionTarget> tried = new ArrayList<>();
+    for (OnionTarget target : route.targets()) {
+      List<String> pending =
+          envelope.recipients().stream().filter(r -> !done.containsKey(r)).toList();
+      if (pending.isEmpty()) {
+        break;
+      }
+      tried.add(target);
+      Map<String, RecipientResult> results;
+      try {
+        results =
+            attempt(destination(route.domain(), target, messageKey), target, message, pending);
+      } catch (TargetFailure f) {
+        // the target gave no session: whatever the failure, the next target may work
+        for (String r : pending) {
+          RecipientResult result = Transaction.failed(r, target, f.failure());
+          (f.failure().temporary() ? lastTemporary : lastPermanent).put(r, result);
+        }
+        continue;
+      }
+      results.forEach(
+          (r, result) -> {
+            if (result instanceof RecipientResult.Deferred) {
+              lastTemporary.put(r, result);
+            } else {
+              done.put(r, result); // accepted, rejected by SMTP, or status unknown: final
+            }
+          });
+    }
+    List<RecipientResult> report = new ArrayList<>();
+    for (String r : envelope.recipients()) {
+      RecipientResult result = done.get(r);
+      if (result == null) {
+        result = lastTemporary.containsKey(r) ? lastTemporary.get(r) : lastPermanent.get(r);
+      }
+      report.add(result);
+    }
+    return new DeliveryReport(route.domain(), report, tried);
+  }
+
+  /** One target: a session from the pool (a fresh one if a reused one turns out stale). */
+  private Map<String, RecipientResult> attempt(
+      Destination destination, OnionTarget target, OutgoingMessage message, List<String> pending)
+      throws TargetFailure {
+    if (isolation == IsolationMode.PER_MESSAGE) {
+      SmtpSession session = pool.openUnpooled(destination);
+      try {
+        return Transaction.run(session, message, pending, target).results();
+      } finally {
+        session.close();
+      }
+    }
+    for (int round = 0; ; round++) {
+      SessionPool.Lease lease;
+      try {
+        lease = pool.acquire(destination);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TargetFailure(
+            new Failure.Connection(
+                Failure.Connection.Kind.INTERRUPTED, "interrupted waiting for a session"),
+            e);
+      }
+      Transaction.Outcome outcome = Transaction.run(lease.session(), message, pending, target);
+      pool.release(lease, outcome.reusable());
+      if (lease.reused() && outcome.brokeBeforeMail() && round == 0) {
+        continue; // a stale pooled session: nothing was sent, so try once on a fresh one
+      }
+      return outcome.results();
+    }
+  }
+
+  private Destination destination(String domain, OnionTarget target, String messageKey) {
+    String host = target.onion().hostname();
+    String key = isolation.isolationKey(host, messageKey);
+    if (tls == TlsMode.OFF) {
+      return new Destination(host, target.port(), key, null, Set.of());
+    }
+    return new Destination(
+        host,
+        target.port(),
+        key,
+        tlsNames.getOrDefault(domain, domain),
+        pins.getOrDefault(domain, Set.of()));
+  }
+
+  /** The Angus session for a destination: EHLO name, partial sends, STARTTLS as configured. */
+  private Session smtpSession(Destination d) {
+    Properties p = new Properties();
+    p.put("mail.smtp.localhost", ehloName);
+    p.put("mail.smtp.sendpartial", "true");
+    p.put("mail.smtp.quitwait", "false");
+    if (d.tlsName() != null) {
+      p.put("mail.smtp.starttls.enable", "true");
+      p.put("mail.smtp.starttls.required", String.valueOf(tls == TlsMode.REQUIRED));
+      p.put("mail.smtp.ssl.checkserveridentity", "true");
+      p.put(
+          "mail.smtp.ssl.socketFactory",
+          DomainSocketFactory.create(d.tlsName(), d.pins(), trustStore));
+    }
+    return Session.getInstance(p);
+  }
+
+  /** Closes idle sessions now, ending their Tor streams; sessions in use close when done. */
+  @Override
+  public void close() {
+    reaper.shutdownNow();
+    pool.close();
+  }
+
+  /** Package-private for tests: closes sessions idle for the idle timeout, as the reaper does. */
+  void evictIdle() {
+    pool.evictIdle();
+  }
+
+  @Override
+  public String toString() {
+    return "OnionMailer[isolation=" + isolation + ", tls=" + tls + "]";
+  }
+
+  /** Configures an {@link OnionMailer}. Not thread-safe; the mailer it builds is. */
+  public static final class Builder {
+    private StreamOpener opener;
+    private IsolationMode isolation = IsolationMode.PER_DESTINATION;
+    private String ehloName = DEFAULT_EHLO_NAME;
+    private TlsMode tls = TlsMode.OFF;
+    private final Map<String, String> tlsNames = new HashMap<>();
+    private final Map<String, Set<String>> pins = new HashMap<>();
+    private KeyStore trustStore;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private int maxSessions = DEFAULT_MAX_SESSIONS_PER_DESTINATION;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration healthCheckAfter = DEFAULT_HEALTH_CHECK_AFTER;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * Opens the Tor streams; default a {@link TorSocksConnector} for 127.0.0.1:9050 with its
+     * default timeouts (configure connect and SOCKS timeouts there).
+     *
+     * @throws NullPointerException if {@code opener} is null
+     */
+    public Builder streamOpener(StreamOpener opener) {
+      this.opener = Objects.requireNonNull(opener, "opener");
+      return this;
+    }
+
+    /**
+     * Which sessions may share a Tor circuit; default {@link IsolationMode#PER_DESTINATION}. With
+     * {@link IsolationMode#PER_MESSAGE} every message opens and closes its own session, so no
+     * session is reused.
+     *
+     * @throws NullPointerException if {@code isolation} is null
+     */
+    public Builder isolation(IsolationMode isolation) {
+      this.isolation = Objects.requireNonNull(isolation, "isolation");
+      return this;
+    }
+
+    /**
+     * The name sent with EHLO; default {@link #DEFAULT_EHLO_NAME}. Never the local host name.
+     *
+     * @throws IllegalArgumentException if empty or containing white space or control characters
+     */
+    public Builder ehloName(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+        throw new IllegalArgumentException("EHLO name '" + name + "' must be printable ASCII");
+      }
+      this.ehloName = name;
+      return this;
+    }
+
+    /**
+     * TLS on the onion hop; default {@link TlsMode#OFF}.
+     *
+     * @throws NullPointerException if {@code mode} is null
+     */
+    public Builder tls(TlsMode mode) {
+      this.tls = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * The name the certificate of {@code domain}'s servers must carry (for example its MX host
+     * name); default the domain itself. Never the onion name.
+     *
+     * @throws IllegalArgumentException if either is empty
+     */
+    public Builder tlsName(String domain, String certificateName) {
+      tlsNames.put(key(domain), nonEmpty(certificateName, "certificateName"));
+      return this;
+    }
+
+    /**
+     * Accepts a certificate for {@code domain} whose public key has this pin, instead of checking
+     * it against trust anchors and the name. With pins set for a domain only pinned keys are
+     * accepted; add a backup pin before a key roll-over.
+     *
+     * @param pin {@code sha256/} and the Base64 SHA-256 of the SubjectPublicKeyInfo, as in HPKP
+     * @throws IllegalArgumentException if the pin is not of that form
+     */
+    public Builder pin(String domain, String pin) {
+      Objects.requireNonNull(pin, "pin");
+      byte[] digest = null;
+      if (pin.startsWith("sha256/")) {
+        try {
+          digest = java.util.Base64.getDecoder().decode(pin.substring(7));
+        } catch (IllegalArgumentException e) {
+          digest = null;
+        }
+      }
+      if (digest == null || digest.length != 32) {
+        throw new IllegalArgumentException(
+            "pin '" + pin + "' must be sha256/ and the Base64 of 32 bytes");
+      }
+      pins.computeIfAbsent(key(domain), k -> new HashSet<>()).add(pin);
+      return this;
+    }
+
+    /**
+     * Trust anchors for certificates that are not pinned; default the JDK's.
+     *
+     * @throws NullPointerException if {@code trustStore} is null
+     */
+    public Builder trustStore(KeyStore trustStore) {
+      this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+      return this;
+    }
+
+    /**
+     * How long to wait for each SMTP reply; default {@link #DEFAULT_READ_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * The most sessions open at once to one destination; default {@link
+     * #DEFAULT_MAX_SESSIONS_PER_DESTINATION}. More concurrent senders wait for a session.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxSessionsPerDestination(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSessionsPerDestination " + max + " is below 1");
+      }
+      this.maxSessions = max;
+      return this;
+    }
+
+    /**
+     * How long an unused session stays open; default {@link #DEFAULT_IDLE_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * After how long idle a session must answer NOOP before reuse; default {@link
+     * #DEFAULT_HEALTH_CHECK_AFTER}. A session used more recently is reused without the round trip;
+     * if it turns out dead before MAIL FROM is answered, the message goes on a fresh session.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder healthCheckAfter(Duration idle) {
+      Objects.requireNonNull(idle, "healthCheckAfter");
+      if (idle.isNegative()) {
+        throw new IllegalArgumentException("healthCheckAfter " + idle + " is negative");
+      }
+      this.healthCheckAfter = idle;
+      return this;
+    }
+
+    /**
+     * The clock for idle times and the Date of {@link #newMessage()}; default UTC system clock.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** A mailer with this configuration. Call {@link OnionMailer#close()} when done. */
+    public OnionMailer build() {
+      return new OnionMailer(this);
+    }
+
+    private static String key(String domain) {
+      String d = nonEmpty(domain, "domain").toLowerCase(Locale.ROOT);
+      d = d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+      return IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
+    }
+
+    private static String nonEmpty(String s, String name) {
+      Objects.requireNonNull(s, name);
+      if (s.isBlank()) {
+        throw new IllegalArgumentException(name + " is empty");
+      }
+      return s;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " " + d + " must be positive");
+      }
+      return d;
+    }
+  }
+}

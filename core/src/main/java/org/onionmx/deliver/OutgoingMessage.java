@@ -1,0 +1,51 @@
+package org.onionmx.deliver;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+
+/**
+ * What Angus's {@code SMTPTransport.sendMessage} is given: it needs a {@code MimeMessage}, takes
+ * the reverse path from an {@link SMTPMessage}'s envelope-from, and writes the message with {@link
+ * #writeTo(OutputStream, String[])}. This one carries the envelope sender and writes either raw
+ * RFC 5322 bytes unchanged or the caller's message as the caller's message writes itself. Angus
+ * still turns bare LF into CRLF and dot-stuffs lines, as SMTP requires.
+ */
+final class OutgoingMessage extends SMTPMessage {
+  private final byte[] raw;
+  private final MimeMessage message;
+
+  private OutgoingMessage(Session session, String mailFrom, byte[] raw, MimeMessage message) {
+    super(session);
+    this.raw = raw;
+    this.message = message;
+    setEnvelopeFrom(mailFrom.isEmpty() ? "<>" : mailFrom);
+  }
+
+  /** Writes {@code rfc5322} unchanged (not copied: the caller must not change it meanwhile). */
+  static OutgoingMessage ofBytes(Session session, String mailFrom, byte[] rfc5322) {
+    return new OutgoingMessage(session, mailFrom, rfc5322, null);
+  }
+
+  /** Writes {@code message} as its own {@code writeTo} does. */
+  static OutgoingMessage of(Session session, String mailFrom, MimeMessage message) {
+    return new OutgoingMessage(session, mailFrom, null, message);
+  }
+
+  @Override
+  public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+    if (raw != null) {
+      os.write(raw);
+    } else {
+      message.writeTo(os, ignoreList);
+    }
+  }
+
+  @Override
+  public String getSubject() {
+    return null; // only logged by Angus; never parse the caller's bytes for it
+  }
+}

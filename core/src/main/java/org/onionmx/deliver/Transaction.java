@@ -1,0 +1,137 @@
+package org.onionmx.deliver;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.onionmx.deliver.SessionTransport.Exchange;
+import org.onionmx.resolve.OnionTarget;
+
+/**
+ * One message transaction on a session, and its reading: a result per recipient, from the
+ * session's transcript of replies (MAIL FROM, each RCPT TO, DATA, the final ".") and from whether
+ * the final "." was sent before the connection failed.
+ */
+final class Transaction {
+  /**
+   * What a transaction gave.
+   *
+   * @param results one result per recipient tried; {@link RecipientResult.Deferred} ones may be
+   *     tried on another target
+   * @param reusable the session is in a clean state and may carry the next message
+   * @param brokeBeforeMail the connection failed before MAIL FROM was answered: nothing was sent,
+   *     so on a reused session the stale connection is the likely cause
+   */
+  record Outcome(Map<String, RecipientResult> results, boolean reusable, boolean brokeBeforeMail) {}
+
+  private Transaction() {}
+
+  static Outcome run(
+      SmtpSession session, OutgoingMessage message, List<String> recipients, OnionTarget target) {
+    SessionTransport transport = session.transport();
+    Exception error = null;
+    transport.beginTransaction();
+    try {
+      transport.sendMessage(message, addresses(recipients));
+    } catch (MessagingException | RuntimeException e) {
+      error = e;
+    }
+    List<Exchange> log = transport.endTransaction();
+    return read(recipients, log, transport.endOfDataSent(), error, target, session.isClosed());
+  }
+
+  static Outcome read(
+      List<String> recipients,
+      List<Exchange> log,
+      boolean endOfDataSent,
+      Exception error,
+      OnionTarget target,
+      boolean closed) {
+    Map<String, RecipientResult> out = new LinkedHashMap<>();
+    boolean complete = error == null || !Failures.has(error, java.io.IOException.class);
+    Exchange mail = find(log, "MAIL FROM:");
+    if (mail == null || mail.code() < 0) {
+      Failure f = Failures.ofBroken(error);
+      recipients.forEach(r -> out.put(r, failed(r, target, f)));
+      return new Outcome(out, false, true);
+    }
+    if (mail.code() / 100 != 2) {
+      Failure f = Failures.ofReply(mail.code(), mail.text());
+      recipients.forEach(r -> out.put(r, failed(r, target, f)));
+      return new Outcome(out, complete && !closed, false);
+    }
+    List<Exchange> rcpts = log.stream().filter(e -> e.command().startsWith("RCPT TO:")).toList();
+    List<String> accepted = new ArrayList<>();
+    for (int i = 0; i < recipients.size(); i++) {
+      String r = recipients.get(i);
+      Exchange e = i < rcpts.size() ? rcpts.get(i) : null;
+      if (e == null || e.code() < 0) {
+        out.put(r, failed(r, target, Failures.ofBroken(error)));
+        complete = false;
+      } else if (e.code() / 100 == 2) {
+        accepted.add(r);
+      } else {
+        out.put(r, failed(r, target, Failures.ofReply(e.code(), e.text())));
+      }
+    }
+    if (!accepted.isEmpty()) {
+      Exchange data = find(log, "DATA");
+      Exchange dot = find(log, ".");
+      for (String r : accepted) {
+        RecipientResult result;
+        if (data == null || data.code() < 0) {
+          result = failed(r, target, Failures.ofBroken(error));
+          complete = false;
+        } else if (data.code() != 354) {
+          result = failed(r, target, Failures.ofReply(data.code(), data.text()));
+        } else if (dot != null && dot.code() / 100 == 2) {
+          result = new RecipientResult.Accepted(r, target, dot.code(), Failures.clean(dot.text()));
+        } else if (dot != null && dot.code() >= 400 && dot.code() <= 599) {
+          result = failed(r, target, Failures.ofReply(dot.code(), dot.text()));
+        } else if (endOfDataSent) {
+          result = new RecipientResult.StatusUnknown(r, target, Failures.ofBroken(error));
+          complete = false;
+        } else {
+          result = failed(r, target, Failures.ofBroken(error));
+          complete = false;
+        }
+        out.put(r, result);
+      }
+    }
+    // keep the envelope order
+    Map<String, RecipientResult> ordered = new LinkedHashMap<>();
+    recipients.forEach(r -> ordered.put(r, out.get(r)));
+    return new Outcome(ordered, complete && !closed, false);
+  }
+
+  /** Deferred for a temporary failure, rejected for a permanent one. */
+  static RecipientResult failed(String recipient, OnionTarget target, Failure failure) {
+    return failure.temporary()
+        ? new RecipientResult.Deferred(recipient, target, failure)
+        : new RecipientResult.Rejected(recipient, target, failure);
+  }
+
+  private static Exchange find(List<Exchange> log, String command) {
+    for (Exchange e : log) {
+      if (command.endsWith(":") ? e.command().startsWith(command) : e.command().equals(command)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private static InternetAddress[] addresses(List<String> recipients) {
+    InternetAddress[] a = new InternetAddress[recipients.size()];
+    for (int i = 0; i < a.length; i++) {
+      try {
+        a[i] = new InternetAddress(recipients.get(i), true);
+      } catch (AddressException e) {
+        throw new IllegalArgumentException(recipients.get(i), e); // the envelope checked them
+      }
+    }
+    return a;
+  }
+}

@@ -1,0 +1,184 @@
+package org.onionmx.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.onionmx.deliver.Fixtures.envelope;
+import static org.onionmx.deliver.Fixtures.host;
+import static org.onionmx.deliver.Fixtures.rawMessage;
+import static org.onionmx.deliver.Fixtures.route;
+import static org.onionmx.deliver.Fixtures.target;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.onionmx.testing.smtp.ScriptedSmtpServer;
+import org.onionmx.testing.socks.ConnectRequest;
+import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.tor.IsolationMode;
+
+/** Many messages to one onion ride few sessions; stale and idle sessions are replaced. */
+class SessionPoolTest {
+  private static final String A = "a@example.org";
+
+  private ScriptedSmtpServer server;
+  private FakeTorProxy proxy;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = ScriptedSmtpServer.start();
+    proxy = FakeTorProxy.start();
+    proxy.route(host("mx1"), server.port()).route(host("mx2"), server.port());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    proxy.close();
+    server.close();
+  }
+
+  @Test
+  void manyMessagesToOneOnionRideOneSession() throws Exception {
+    try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
+      for (int i = 0; i < 20; i++) {
+        assertTrue(
+            mailer.deliver(route(target("mx1")), envelope(A), rawMessage("m" + i, "b")).allAccepted());
+      }
+    }
+    assertEquals(1, proxy.connects().size());
+    assertEquals(1, server.connections());
+    assertEquals(20, server.transactions().size());
+    assertEquals(1, server.ehloNames().size());
+  }
+
+  @Test
+  void concurrentSendersShareAtMostTheBoundOfSessions() throws Exception {
+    GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    greenMail.start();
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try (OnionMailer mailer = Fixtures.mailer(proxy).maxSessionsPerDestination(2).build()) {
+      proxy.route(host("gm"), greenMail.getSmtp().getPort());
+      List<Future<DeliveryReport>> reports = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        for (int i = 0; i < 10; i++) {
+          String subject = "t" + t + "m" + i;
+          reports.add(
+              threads.submit(
+                  () -> mailer.deliver(route(target("gm")), envelope(A), rawMessage(subject, "b"))));
+        }
+      }
+      for (Future<DeliveryReport> r : reports) {
+        assertTrue(r.get().allAccepted(), r.get().toString());
+      }
+      assertEquals(80, greenMail.getReceivedMessages().length);
+    } finally {
+      threads.shutdownNow();
+      greenMail.stop();
+    }
+    int connects = proxy.connects().size();
+    assertTrue(connects >= 1 && connects <= 2, connects + " SOCKS CONNECTs");
+  }
+
+  @Test
+  void sessionDroppedByTheServerIsReplacedWithoutLosingTheMessage() throws Exception {
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy).healthCheckAfter(Duration.ofHours(1)).build()) {
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
+      server.dropConnections();
+
+      DeliveryReport second = mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
+
+      assertTrue(second.allAccepted(), second.toString());
+    }
+    assertEquals(2, server.transactions().size());
+    assertEquals(2, proxy.connects().size());
+  }
+
+  @Test
+  void sessionIdleLongerThanTheHealthCheckAnswersNoopFirst() throws Exception {
+    Fixtures.MutableClock clock = new Fixtures.MutableClock();
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy).clock(clock).healthCheckAfter(Duration.ofSeconds(5)).build()) {
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
+      assertEquals(0, server.commands().stream().filter("NOOP"::equals).count());
+
+      clock.advance(Duration.ofSeconds(6));
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("three", "b"));
+    }
+    assertEquals(1, server.commands().stream().filter("NOOP"::equals).count());
+    assertEquals(1, server.connections());
+  }
+
+  @Test
+  void idleSessionIsClosedAfterTheIdleTimeout() throws Exception {
+    Fixtures.MutableClock clock = new Fixtures.MutableClock();
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy).clock(clock).idleTimeout(Duration.ofSeconds(30)).build()) {
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
+      clock.advance(Duration.ofSeconds(31));
+      mailer.evictIdle();
+      waitFor(() -> server.commands().contains("QUIT"));
+
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
+    }
+    assertEquals(2, server.connections());
+  }
+
+  @Test
+  void closingTheMailerQuitsItsSessions() throws Exception {
+    OnionMailer mailer = Fixtures.mailer(proxy).build();
+    mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
+
+    mailer.close();
+
+    waitFor(() -> server.commands().contains("QUIT"));
+    assertThrows(
+        IllegalStateException.class,
+        () -> mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b")));
+  }
+
+  @Test
+  void eachOnionGetsItsOwnCircuitCredentials() throws Exception {
+    try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
+      mailer.deliver(route(target("mx2")), envelope(A), rawMessage("two", "b"));
+    }
+    List<ConnectRequest> connects = proxy.connects();
+    assertEquals(2, connects.size());
+    assertNotEquals(connects.get(0).username(), connects.get(1).username());
+    proxy.assertNoOsLoginAsUser();
+  }
+
+  @Test
+  void perMessageIsolationOpensASessionPerMessageOnItsOwnCircuit() throws Exception {
+    try (OnionMailer mailer = Fixtures.mailer(proxy).isolation(IsolationMode.PER_MESSAGE).build()) {
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
+    }
+    List<ConnectRequest> connects = proxy.connects();
+    assertEquals(2, connects.size());
+    assertNotEquals(connects.get(0).username(), connects.get(1).username());
+    assertEquals(2, server.transactions().size());
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 5 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+}

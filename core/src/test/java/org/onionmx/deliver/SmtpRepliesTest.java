@@ -1,0 +1,199 @@
+package org.onionmx.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.onionmx.deliver.Fixtures.envelope;
+import static org.onionmx.deliver.Fixtures.host;
+import static org.onionmx.deliver.Fixtures.rawMessage;
+import static org.onionmx.deliver.Fixtures.route;
+import static org.onionmx.deliver.Fixtures.target;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.onionmx.deliver.RecipientResult.Accepted;
+import org.onionmx.deliver.RecipientResult.Deferred;
+import org.onionmx.deliver.RecipientResult.Rejected;
+import org.onionmx.testing.smtp.ScriptedSmtpServer;
+import org.onionmx.testing.socks.FakeTorProxy;
+
+/** SMTP answers become per-recipient results; temporary ones move on to the next target. */
+class SmtpRepliesTest {
+  private static final String A = "a@example.org";
+  private static final String B = "b@example.org";
+  private static final String C = "c@example.org";
+
+  private ScriptedSmtpServer first;
+  private ScriptedSmtpServer second;
+  private FakeTorProxy proxy;
+  private OnionMailer mailer;
+
+  @BeforeEach
+  void start() throws Exception {
+    first = ScriptedSmtpServer.start();
+    second = ScriptedSmtpServer.start();
+    proxy = FakeTorProxy.start();
+    proxy.route(host("mx1"), first.port()).route(host("mx2"), second.port());
+    mailer = Fixtures.mailer(proxy).build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    mailer.close();
+    proxy.close();
+    first.close();
+    second.close();
+  }
+
+  private DeliveryReport deliver(String... recipients) {
+    return mailer.deliver(
+        route(target("mx1"), target("mx2")), envelope(recipients), rawMessage("s", "b"));
+  }
+
+  @Test
+  void ehloSendsTheNeutralNameNeverTheHostName() {
+    deliver(A);
+
+    assertEquals(List.of(OnionMailer.DEFAULT_EHLO_NAME), first.ehloNames());
+  }
+
+  @Test
+  void ehloNameIsConfigurable() throws Exception {
+    try (OnionMailer m = Fixtures.mailer(proxy).ehloName("mx.sender.example").build()) {
+      m.deliver(route(target("mx1")), envelope(A), rawMessage("s", "b"));
+    }
+
+    assertEquals(List.of("mx.sender.example"), first.ehloNames());
+  }
+
+  @Test
+  void rawBytesReachTheServerUnchanged() {
+    byte[] raw = rawMessage("exact", "line one\r\n.dot line\r\nünïcödé 8-bit");
+
+    deliver(A);
+    mailer.deliver(route(target("mx1")), envelope(B), raw);
+
+    assertArrayEquals(raw, first.transactions().get(1).data());
+    assertEquals("alice@sender.example", first.transactions().get(1).mailFrom());
+  }
+
+  @Test
+  void nullReversePathIsSentAsEmptyBrackets() {
+    mailer.deliver(route(target("mx1")), new Envelope("", List.of(A)), rawMessage("bounce", "x"));
+
+    assertTrue(first.commands().contains("MAIL FROM:<>"), first.commands().toString());
+  }
+
+  @Test
+  void eachRecipientGetsItsOwnAnswer() {
+    first.replyToRecipient(B, "550 5.1.1 no such user").replyToRecipient(C, "452 4.2.2 full");
+    second.replyToRecipient(C, "451 4.3.0 try later");
+
+    DeliveryReport report = deliver(A, B, C);
+
+    Accepted a = assertInstanceOf(Accepted.class, report.resultFor(A));
+    assertEquals(target("mx1"), a.target());
+    Rejected b = assertInstanceOf(Rejected.class, report.resultFor(B));
+    assertEquals(new Failure.Smtp(550, "550 5.1.1 no such user"), b.failure());
+    Deferred c = assertInstanceOf(Deferred.class, report.resultFor(C));
+    assertEquals(new Failure.Smtp(451, "451 4.3.0 try later"), c.failure());
+    assertEquals(target("mx2"), c.target());
+    assertEquals(List.of(A, B, C), report.results().stream().map(RecipientResult::recipient).toList());
+  }
+
+  @Test
+  void temporarilyRefusedRecipientIsTriedOnTheNextTarget() {
+    first.replyToRecipient(B, "450 4.2.1 greylisted");
+
+    DeliveryReport report = deliver(A, B);
+
+    assertTrue(report.allAccepted(), report.toString());
+    assertEquals(target("mx1"), report.resultFor(A).target());
+    assertEquals(target("mx2"), report.resultFor(B).target());
+    assertEquals(List.of(A), first.transactions().get(0).recipients());
+    assertEquals(List.of(B), second.transactions().get(0).recipients());
+  }
+
+  @Test
+  void greeting421MovesToTheNextTarget() {
+    first.greeting("421 4.3.2 shutting down");
+
+    DeliveryReport report = deliver(A);
+
+    assertEquals(target("mx2"), assertInstanceOf(Accepted.class, report.resultFor(A)).target());
+    assertEquals(List.of(target("mx1"), target("mx2")), report.targetsTried());
+  }
+
+  @Test
+  void greeting554OnEveryTargetRejects() {
+    first.greeting("554 5.3.2 no service");
+    second.greeting("554 5.3.2 no service");
+
+    Rejected r = assertInstanceOf(Rejected.class, deliver(A).resultFor(A));
+
+    assertEquals(554, ((Failure.Smtp) r.failure()).code());
+    assertEquals(target("mx2"), r.target());
+  }
+
+  @Test
+  void fourHundredForEveryRecipientMovesToTheNextTarget() {
+    first.replyToMail("421 4.7.0 too busy");
+
+    DeliveryReport report = deliver(A, B);
+
+    assertTrue(report.allAccepted(), report.toString());
+    assertEquals(List.of(A, B), second.transactions().get(0).recipients());
+  }
+
+  @Test
+  void permanentMailFromRefusalStopsAtTheFirstTarget() {
+    first.replyToMail("553 5.7.1 sender refused");
+
+    DeliveryReport report = deliver(A, B);
+
+    assertEquals(2, report.ofType(Rejected.class).size());
+    assertEquals(0, second.connections());
+  }
+
+  @Test
+  void refusedFinalDotRejectsOrDefersEveryAcceptedRecipient() {
+    first.replyToEndOfData("554 5.6.0 content refused");
+
+    DeliveryReport rejected = deliver(A, B);
+
+    assertEquals(2, rejected.ofType(Rejected.class).size());
+    assertEquals(0, second.connections());
+
+    first.replyToEndOfData("452 4.3.1 out of memory");
+    second.replyToEndOfData("452 4.3.1 out of memory");
+    DeliveryReport deferred = deliver(A);
+    assertEquals(
+        new Failure.Smtp(452, "452 4.3.1 out of memory"),
+        assertInstanceOf(Deferred.class, deferred.resultFor(A)).failure());
+  }
+
+  @Test
+  void refusedDataCommandFailsTheAcceptedRecipients() {
+    first.replyToData("554 5.5.0 no data today");
+
+    Rejected r = assertInstanceOf(Rejected.class, deliver(A).resultFor(A));
+
+    assertEquals(554, ((Failure.Smtp) r.failure()).code());
+    assertFalse(r.failure().temporary());
+  }
+
+  @Test
+  void sessionStaysUsableAfterARefusedRecipient() {
+    first.replyToRecipient(B, "550 5.1.1 no such user");
+
+    deliver(B);
+    DeliveryReport next = deliver(A);
+
+    assertTrue(next.allAccepted());
+    assertEquals(1, first.connections());
+  }
+}

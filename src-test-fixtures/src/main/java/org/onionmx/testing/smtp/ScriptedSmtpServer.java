@@ -1,0 +1,341 @@
+package org.onionmx.testing.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * An SMTP server on 127.0.0.1 that answers as scripted, for failures GreenMail cannot produce: a
+ * 421 greeting, 4xx/5xx per recipient, MAIL FROM, DATA or the final "." refused. It offers STARTTLS
+ * when started with a TLS context, and records the EHLO names, the TLS server names (SNI) asked
+ * for, and every completed transaction. Unscripted commands succeed. Thread-safe; one thread per
+ * connection.
+ */
+public final class ScriptedSmtpServer implements AutoCloseable {
+  /**
+   * A message the server accepted.
+   *
+   * @param mailFrom the MAIL FROM address, without angle brackets
+   * @param recipients the accepted RCPT TO addresses, without angle brackets
+   * @param data the message as received, dot-unstuffed, without the final "."
+   * @param tls whether the transaction ran over TLS
+   */
+  public record Transaction(String mailFrom, List<String> recipients, byte[] data, boolean tls) {
+    /** Copies the lists and data. */
+    public Transaction {
+      recipients = List.copyOf(recipients);
+      data = data.clone();
+    }
+
+    /** The data as UTF-8 text. */
+    public String text() {
+      return new String(data, StandardCharsets.UTF_8);
+    }
+  }
+
+  private final ServerSocket server;
+  private final SSLContext tls;
+  private final ExecutorService threads = Executors.newCachedThreadPool(daemon());
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
+  private volatile String greeting = "220 scripted ESMTP";
+  private volatile String mailReply = "250 2.1.0 OK";
+  private volatile String dataReply = "354 go ahead";
+  private volatile String endOfDataReply = "250 2.0.0 OK queued";
+  private final List<String> ehloNames = new CopyOnWriteArrayList<>();
+  private final List<String> serverNames = new CopyOnWriteArrayList<>();
+  private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
+  private final List<String> commands = new CopyOnWriteArrayList<>();
+  private final AtomicInteger connections = new AtomicInteger();
+
+  private ScriptedSmtpServer(SSLContext tls) throws IOException {
+    this.tls = tls;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    threads.execute(this::acceptLoop);
+  }
+
+  /** Starts a server without STARTTLS. */
+  public static ScriptedSmtpServer start() throws IOException {
+    return new ScriptedSmtpServer(null);
+  }
+
+  /** Starts a server that offers STARTTLS with {@code tls} (a server context with a key). */
+  public static ScriptedSmtpServer startWithStartTls(SSLContext tls) throws IOException {
+    return new ScriptedSmtpServer(Objects.requireNonNull(tls, "tls"));
+  }
+
+  /** The port on 127.0.0.1. */
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** The greeting line, default {@code 220 scripted ESMTP}; a non-2xx greeting ends the session. */
+  public ScriptedSmtpServer greeting(String line) {
+    this.greeting = line;
+    return this;
+  }
+
+  /** The reply to {@code RCPT TO:<address>} (address compared without case); default 250. */
+  public ScriptedSmtpServer replyToRecipient(String address, String reply) {
+    recipientReplies.put(address.toLowerCase(Locale.ROOT), reply);
+    return this;
+  }
+
+  /** The reply to MAIL FROM; default 250. */
+  public ScriptedSmtpServer replyToMail(String reply) {
+    this.mailReply = reply;
+    return this;
+  }
+
+  /** The reply to DATA; default 354. */
+  public ScriptedSmtpServer replyToData(String reply) {
+    this.dataReply = reply;
+    return this;
+  }
+
+  /** The reply to the final "."; default 250. A 2xx reply records the transaction. */
+  public ScriptedSmtpServer replyToEndOfData(String reply) {
+    this.endOfDataReply = reply;
+    return this;
+  }
+
+  /** The EHLO and HELO names received, in order. */
+  public List<String> ehloNames() {
+    return List.copyOf(ehloNames);
+  }
+
+  /** The SNI host names clients asked for in TLS handshakes that completed, in order. */
+  public List<String> serverNames() {
+    return List.copyOf(serverNames);
+  }
+
+  /** Every command line received, in order. */
+  public List<String> commands() {
+    return List.copyOf(commands);
+  }
+
+  /** The messages accepted, in order. */
+  public List<Transaction> transactions() {
+    return List.copyOf(transactions);
+  }
+
+  /** The number of connections accepted so far. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Closes every open connection without a word, as a server that timed its clients out. */
+  public void dropConnections() throws IOException {
+    for (Socket s : open) {
+      s.close();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    for (Socket s : open) {
+      s.close();
+    }
+    threads.shutdownNow();
+  }
+
+  private void acceptLoop() {
+    try {
+      while (true) {
+        Socket s = server.accept();
+        connections.incrementAndGet();
+        open.add(s);
+        threads.execute(() -> serve(s));
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+
+  private void serve(Socket plain) {
+    Socket socket = plain;
+    try {
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      OutputStream out = socket.getOutputStream();
+      send(out, greeting);
+      boolean refused = !greeting.startsWith("2");
+      boolean secure = false;
+      String from = null;
+      List<String> rcpts = new ArrayList<>();
+      String line;
+      while ((line = readLine(in)) != null) {
+        commands.add(line);
+        String upper = line.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("QUIT")) {
+          send(out, "221 bye");
+          return;
+        } else if (refused) {
+          send(out, "503 5.5.1 no service");
+        } else if (upper.startsWith("EHLO ") || upper.startsWith("HELO ")) {
+          ehloNames.add(line.substring(5).trim());
+          from = null;
+          rcpts.clear();
+          send(out, ehloReply(upper.startsWith("EHLO"), tls != null && !secure));
+        } else if (upper.equals("STARTTLS") && tls != null && !secure) {
+          send(out, "220 2.0.0 Ready to start TLS");
+          SSLSocket ssl =
+              (SSLSocket) tls.getSocketFactory().createSocket(socket, in, true);
+          ssl.setUseClientMode(false);
+          ssl.startHandshake();
+          for (SNIServerName n : ((ExtendedSSLSession) ssl.getSession()).getRequestedServerNames()) {
+            if (n instanceof SNIHostName h) {
+              serverNames.add(h.getAsciiName());
+            }
+          }
+          socket = ssl;
+          open.add(ssl);
+          in = new BufferedInputStream(ssl.getInputStream());
+          out = ssl.getOutputStream();
+          secure = true;
+        } else if (upper.startsWith("MAIL FROM:")) {
+          send(out, mailReply);
+          from = mailReply.startsWith("2") ? address(line) : null;
+          rcpts.clear();
+        } else if (upper.startsWith("RCPT TO:")) {
+          String a = address(line);
+          String reply = recipientReplies.getOrDefault(a.toLowerCase(Locale.ROOT), "250 2.1.5 OK");
+          send(out, from == null ? "503 5.5.1 MAIL first" : reply);
+          if (from != null && reply.startsWith("2")) {
+            rcpts.add(a);
+          }
+        } else if (upper.equals("DATA")) {
+          if (from == null || rcpts.isEmpty()) {
+            send(out, "503 5.5.1 no valid recipients");
+            continue;
+          }
+          send(out, dataReply);
+          if (!dataReply.startsWith("3")) {
+            continue;
+          }
+          byte[] data = readData(in);
+          if (data == null) {
+            return;
+          }
+          if (endOfDataReply.startsWith("2")) { // recorded before the client can see the reply
+            transactions.add(new Transaction(from, rcpts, data, secure));
+          }
+          send(out, endOfDataReply);
+          from = null;
+          rcpts.clear();
+        } else if (upper.equals("RSET")) {
+          from = null;
+          rcpts.clear();
+          send(out, "250 2.0.0 OK");
+        } else if (upper.equals("NOOP")) {
+          send(out, "250 2.0.0 OK");
+        } else {
+          send(out, "502 5.5.2 not implemented");
+        }
+      }
+    } catch (IOException e) {
+      // the client went away or the handshake failed
+    } finally {
+      open.remove(plain);
+      try {
+        socket.close();
+        plain.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+
+  private static String ehloReply(boolean ehlo, boolean offerTls) {
+    if (!ehlo) {
+      return "250 scripted";
+    }
+    return "250-scripted\r\n" + (offerTls ? "250-STARTTLS\r\n" : "") + "250 8BITMIME";
+  }
+
+  private static String address(String line) {
+    String rest = line.substring(line.indexOf(':') + 1).trim();
+    int lt = rest.indexOf('<');
+    int gt = rest.indexOf('>');
+    return lt >= 0 && gt > lt ? rest.substring(lt + 1, gt) : rest.split(" ")[0];
+  }
+
+  private static void send(OutputStream out, String reply) throws IOException {
+    out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** A CRLF- (or LF-) terminated line as UTF-8, without the terminator; null at end of stream. */
+  private static String readLine(InputStream in) throws IOException {
+    byte[] line = readRawLine(in);
+    if (line == null) {
+      return null;
+    }
+    int n = line.length;
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+      n--;
+    }
+    return new String(line, 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static byte[] readRawLine(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+    int c;
+    while ((c = in.read()) >= 0) {
+      b.write(c);
+      if (c == '\n') {
+        return b.toByteArray();
+      }
+    }
+    return b.size() == 0 ? null : b.toByteArray();
+  }
+
+  /** The DATA lines up to the lone ".", dot-unstuffed; null if the stream ended first. */
+  private static byte[] readData(InputStream in) throws IOException {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    byte[] line;
+    while ((line = readRawLine(in)) != null) {
+      if (line.length >= 1 && line[0] == '.') {
+        if ((line.length == 3 && line[1] == '\r' && line[2] == '\n')
+            || (line.length == 2 && line[1] == '\n')) {
+          return data.toByteArray();
+        }
+        data.write(line, 1, line.length - 1);
+      } else {
+        data.write(line);
+      }
+    }
+    return null;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "scripted-smtp-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,67 @@
+package org.onionmx.testing.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScriptedSmtpServerTest {
+  @Test
+  void answersAsScriptedAndRecordsTheAcceptedTransaction() throws Exception {
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.start()) {
+      server.replyToRecipient("no@example.org", "550 5.1.1 unknown");
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream out = s.getOutputStream();
+        assertEquals("220 scripted ESMTP", in.readLine());
+        say(out, "EHLO client.example");
+        assertEquals("250-scripted", in.readLine());
+        assertEquals("250 8BITMIME", in.readLine());
+        say(out, "MAIL FROM:<a@sender.example>");
+        assertTrue(in.readLine().startsWith("250"));
+        say(out, "RCPT TO:<no@example.org>");
+        assertEquals("550 5.1.1 unknown", in.readLine());
+        say(out, "RCPT TO:<yes@example.org>");
+        assertTrue(in.readLine().startsWith("250"));
+        say(out, "DATA");
+        assertTrue(in.readLine().startsWith("354"));
+        say(out, "Subject: x\r\n\r\n..dot\r\n.");
+        assertTrue(in.readLine().startsWith("250"));
+        say(out, "QUIT");
+        assertTrue(in.readLine().startsWith("221"));
+      }
+      ScriptedSmtpServer.Transaction t = server.transactions().get(0);
+      assertEquals("a@sender.example", t.mailFrom());
+      assertEquals(List.of("yes@example.org"), t.recipients());
+      assertEquals("Subject: x\r\n\r\n.dot\r\n", t.text());
+      assertEquals(List.of("client.example"), server.ehloNames());
+      assertEquals(1, server.connections());
+    }
+  }
+
+  @Test
+  void refusingGreetingRefusesEverythingButQuit() throws Exception {
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.start().greeting("421 4.3.2 busy");
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("421 4.3.2 busy", in.readLine());
+      say(s.getOutputStream(), "EHLO client.example");
+      assertTrue(in.readLine().startsWith("503"));
+      assertTrue(server.transactions().isEmpty());
+    }
+  }
+
+  private static void say(OutputStream out, String line) throws Exception {
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}
