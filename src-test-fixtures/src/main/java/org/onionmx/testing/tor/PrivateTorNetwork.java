@@ -2,13 +2,10 @@ package org.onionmx.testing.tor;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,9 +38,6 @@ public final class PrivateTorNetwork implements AutoCloseable {
   /** Default time allowed for {@link Builder#start()} and {@link #startOnionService()}. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
 
-  static final int VOTING_INTERVAL_SECONDS = 10;
-  private static final int AUTHORITIES = 3;
-
   /**
    * How long the start-up took until each readiness step, counted from the start of {@link
    * Builder#start()} (or of {@link #startOnionService()}, where consensus and bootstrap are zero).
@@ -71,22 +65,15 @@ public final class PrivateTorNetwork implements AutoCloseable {
   private Timings timings;
   private boolean closed;
 
-  private PrivateTorNetwork(
-      Path dir,
-      String tor,
-      Duration startTimeout,
-      List<TorNode> nodes,
-      TorNode onionService,
-      TorNode client,
-      int socksPort) {
+  private PrivateTorNetwork(Path dir, String tor, Duration startTimeout, NetworkLayout layout) {
     this.dir = dir;
     this.tor = tor;
-    this.emptyTorrc = dir.resolve("empty.torrc");
+    this.emptyTorrc = layout.emptyTorrc();
     this.startTimeout = startTimeout;
-    this.nodes = nodes;
-    this.onionService = onionService;
-    this.client = client;
-    this.socksPort = socksPort;
+    this.nodes = layout.nodes();
+    this.onionService = layout.onionService();
+    this.client = layout.client();
+    this.socksPort = layout.socksPort();
   }
 
   /** A builder; {@link Builder#targetPort} is required. */
@@ -442,7 +429,8 @@ public final class PrivateTorNetwork implements AutoCloseable {
       Path dir = Files.createTempDirectory("onionmx-tornet-");
       PrivateTorNetwork net = null;
       try {
-        net = configure(dir, tor, gencert);
+        NetworkLayout layout = NetworkLayout.create(dir, tor, gencert, relays, targetPort);
+        net = new PrivateTorNetwork(dir, tor, startTimeout, layout);
         net.startUp();
         return net;
       } catch (IOException | RuntimeException e) {
@@ -453,67 +441,6 @@ public final class PrivateTorNetwork implements AutoCloseable {
         }
         throw e;
       }
-    }
-
-    private PrivateTorNetwork configure(Path dir, String tor, String gencert) throws IOException {
-      Path emptyTorrc = Files.createFile(dir.resolve("empty.torrc"));
-      Path geoip = Files.createFile(dir.resolve("empty.geoip"));
-      int relaying = AUTHORITIES + relays;
-      int count = relaying + 2;
-      int[] ports = Tools.freePorts(relaying + AUTHORITIES + count + 1);
-      int p = 0;
-      List<TorNode> nodes = new ArrayList<>();
-      for (int i = 0; i < relaying; i++) {
-        boolean auth = i < AUTHORITIES;
-        String nick = auth ? "auth" + i : "relay" + (i - AUTHORITIES);
-        int orPort = ports[p++];
-        int dirPort = auth ? ports[p++] : 0;
-        nodes.add(
-            new TorNode(
-                nick,
-                auth ? TorNode.Role.AUTHORITY : TorNode.Role.RELAY,
-                dir.resolve(nick),
-                orPort,
-                dirPort,
-                ports[p++]));
-      }
-      TorNode hs =
-          new TorNode("hs", TorNode.Role.ONION_SERVICE, dir.resolve("hs"), 0, 0, ports[p++]);
-      TorNode client =
-          new TorNode("client", TorNode.Role.CLIENT, dir.resolve("client"), 0, 0, ports[p++]);
-      int socks = ports[p];
-      nodes.add(hs);
-      nodes.add(client);
-
-      List<String> authorities = new ArrayList<>();
-      for (TorNode n : nodes) {
-        if (n.relays()) {
-          String line = n.generateKeys(tor, gencert, emptyTorrc);
-          if (line != null) {
-            authorities.add(line);
-          }
-        } else {
-          n.createPrivateDirectory();
-        }
-      }
-      long owner = ProcessHandle.current().pid();
-      InetAddress lo = InetAddress.getLoopbackAddress();
-      String target = new InetSocketAddress(lo, targetPort).getAddress().getHostAddress();
-      for (TorNode n : nodes) {
-        List<String> extra =
-            switch (n.role()) {
-              case ONION_SERVICE ->
-                  List.of(
-                      "HiddenServiceDir " + n.dir().resolve("hs"),
-                      "HiddenServiceVersion 3",
-                      "HiddenServicePort " + ONION_PORT + " " + target + ":" + targetPort);
-              case CLIENT ->
-                  List.of("SocksPort 127.0.0.1:" + socks + " ExtendedErrors IsolateSOCKSAuth");
-              default -> List.of();
-            };
-        n.writeTorrc(geoip, authorities, extra, owner);
-      }
-      return new PrivateTorNetwork(dir, tor, startTimeout, List.copyOf(nodes), hs, client, socks);
     }
   }
 }

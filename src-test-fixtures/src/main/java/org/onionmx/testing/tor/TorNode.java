@@ -165,7 +165,7 @@ final class TorNode {
       lines.add("ContactInfo " + nickname + "@tornet.invalid");
     }
     if (role == Role.AUTHORITY) {
-      int vote = PrivateTorNetwork.VOTING_INTERVAL_SECONDS;
+      int vote = NetworkLayout.VOTING_INTERVAL_SECONDS;
       int delay = Math.max(2, Math.min(4, (vote / 2 - 1) / 2)); // vote + distribution < vote / 2
       lines.add("DirPort 127.0.0.1:" + dirPort);
       lines.add("AuthoritativeDirectory 1");
