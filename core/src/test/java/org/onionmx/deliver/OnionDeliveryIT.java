@@ -3,6 +3,7 @@ package org.onionmx.deliver;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
@@ -16,15 +17,20 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.OnionAddress;
@@ -35,7 +41,10 @@ import org.onionmx.resolve.Resolution;
 import org.onionmx.resolve.RouteSource;
 import org.onionmx.testing.dns.FakeDnsServer;
 import org.onionmx.testing.tor.PrivateTorNetwork;
+import org.onionmx.tor.BootstrapStatus;
 import org.onionmx.tor.IsolationMode;
+import org.onionmx.tor.TorControl;
+import org.onionmx.tor.TorControlException;
 import org.onionmx.tor.TorSocksConnector;
 
 /**
@@ -174,6 +183,61 @@ class OnionDeliveryIT {
     MimeMessage received = greenMail.getReceivedMessages()[0];
     assertEquals("message 1", received.getSubject());
     assertEquals("body of message 1", ((String) received.getContent()).strip());
+  }
+
+  private static TorControl.Builder control() throws IOException {
+    return TorControl.newBuilder()
+        .address(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), tor.controlPort());
+  }
+
+  @Test
+  void controlPortWithTheCookieReportsBootstrapDoneAndTheSocksPort() throws Exception {
+    List<BootstrapStatus> seen = new ArrayList<>();
+    try (TorControl control = control().cookieFile(tor.controlCookie()).connect()) {
+      BootstrapStatus status = control.waitForBootstrap(Duration.ofSeconds(10), seen::add);
+
+      assertTrue(status.done(), status::toString);
+      assertEquals(List.of(status), seen);
+      assertEquals(
+          List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), tor.socksPort())),
+          control.socksListeners());
+      String version = control.version();
+      assertTrue(version.startsWith("0."), version);
+    }
+  }
+
+  @Test
+  void wrongCookieIsRefusedByTor(@TempDir Path dir) throws Exception {
+    Path wrong = Files.write(dir.resolve("cookie"), new byte[32]);
+    TorControl.Builder builder = control().cookieFile(wrong);
+
+    TorControlException e = assertThrows(TorControlException.class, builder::connect);
+
+    assertEquals(TorControlException.Kind.AUTHENTICATION_REFUSED, e.kind(), e::toString);
+  }
+
+  @Test
+  void passwordIsRefusedByATorThatTakesOnlyTheCookie() throws Exception {
+    TorControl.Builder builder = control().password("guess");
+
+    TorControlException e = assertThrows(TorControlException.class, builder::connect);
+
+    assertEquals(TorControlException.Kind.AUTHENTICATION_REFUSED, e.kind(), e::toString);
+  }
+
+  @Test
+  void deliveryGoesOnAfterNewnym() throws Exception {
+    try (OnionMailer mailer = mailer().build();
+        TorControl control = control().cookieFile(tor.controlCookie()).connect()) {
+      Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
+      assertTrue(mailer.deliver(pinnedRoute(), envelope, rawMessage(1)).allAccepted());
+
+      control.newnym();
+
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      assertTrue(report.allAccepted(), report::toString);
+    }
+    assertEquals(2, greenMail.getReceivedMessages().length);
   }
 
   /**
