@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -23,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import net.freehaven.tor.control.ConfigEntry;
 import net.freehaven.tor.control.TorControlConnection;
 import net.freehaven.tor.control.TorControlError;
 import org.onionmx.tor.TorControlException.Kind;
@@ -157,6 +160,38 @@ public final class TorControl implements AutoCloseable {
       throw new TorControlException(
           Kind.CONNECTION_LOST, address, "unreadable SOCKS listeners from " + address, e);
     }
+  }
+
+  /**
+   * The SOCKS ports configured without {@code ExtendedErrors}, as {@code GETCONF SocksPort} gives
+   * them (for example {@code 127.0.0.1:9050 IsolateSOCKSAuth}); Tor's default port, which has no
+   * flags, is {@code 9050}. Empty when every SOCKS port gives Tor's extended onion errors. Without
+   * them every onion failure reads as "general failure", and a mistyped onion cannot be told from
+   * one that is down: warn the operator when this is not empty.
+   */
+  public List<String> socksPortsWithoutExtendedErrors() throws TorControlException {
+    List<ConfigEntry> entries =
+        call("GETCONF SocksPort", Kind.COMMAND_REFUSED, () -> connection.getConf("SocksPort"));
+    List<String> lacking = new ArrayList<>();
+    for (ConfigEntry e : entries) {
+      String value = e.is_default || e.value == null ? "9050" : unquote(e.value.trim());
+      if (value.equals("0")) {
+        continue; // SocksPort 0: no SOCKS port at all
+      }
+      boolean extended =
+          Arrays.stream(value.split("\\s+")).anyMatch(f -> f.equalsIgnoreCase("ExtendedErrors"));
+      if (!extended) {
+        lacking.add(value);
+      }
+    }
+    return List.copyOf(lacking);
+  }
+
+  private static String unquote(String v) {
+    if (v.length() < 2 || !v.startsWith("\"") || !v.endsWith("\"")) {
+      return v;
+    }
+    return v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
   }
 
   /**

@@ -201,6 +201,7 @@ class OnionDeliveryIT {
       assertEquals(
           List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), tor.socksPort())),
           control.socksListeners());
+      assertEquals(List.of(), control.socksPortsWithoutExtendedErrors());
       String version = control.version();
       assertTrue(version.startsWith("0."), version);
     }
@@ -238,6 +239,37 @@ class OnionDeliveryIT {
       assertTrue(report.allAccepted(), report::toString);
     }
     assertEquals(2, greenMail.getReceivedMessages().length);
+  }
+
+  @Test
+  void stoppedClientTorFailsFastAsTemporaryAndItsControlPortIsGone() throws Exception {
+    Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
+    tor.stopClient();
+    try {
+      try (OnionMailer mailer = mailer().build()) {
+        long t0 = System.nanoTime();
+        DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(1));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+
+        RecipientResult.Deferred deferred =
+            assertInstanceOf(
+                RecipientResult.Deferred.class,
+                report.resultFor("bob@" + DOMAIN),
+                report::toString);
+        Failure.Tor failure = assertInstanceOf(Failure.Tor.class, deferred.failure());
+        assertTrue(failure.temporary());
+        assertTrue(failure.text().contains("no Tor SOCKS listener"), failure::text);
+        assertTrue(millis < 2000, millis + " ms");
+      }
+      TorControlException e = assertThrows(TorControlException.class, control()::connect);
+      assertEquals(TorControlException.Kind.NOTHING_LISTENING, e.kind(), e::toString);
+    } finally {
+      System.out.println("[OnionDeliveryIT] client tor restarted: " + tor.startClient());
+    }
+    try (OnionMailer mailer = mailer().build()) {
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      assertTrue(report.allAccepted(), report::toString);
+    }
   }
 
   /**

@@ -232,6 +232,34 @@ class TorControlTest {
   }
 
   @Test
+  void socksPortWithoutExtendedErrorsIsReported() throws IOException {
+    try (TorControl c =
+        scripted(
+                authThen(
+                    line ->
+                        "250-SocksPort=\"127.0.0.1:9050 IsolateSOCKSAuth\"\r\n"
+                            + "250 SocksPort=\"127.0.0.1:9150 ExtendedErrors\"\r\n"))
+            .connect()) {
+      assertEquals(List.of("127.0.0.1:9050 IsolateSOCKSAuth"), c.socksPortsWithoutExtendedErrors());
+      assertEquals("GETCONF SocksPort", received.get(1));
+    }
+  }
+
+  @Test
+  void defaultSocksPortLacksExtendedErrors() throws IOException {
+    try (TorControl c = scripted(authThen(line -> "250 SocksPort\r\n")).connect()) {
+      assertEquals(List.of("9050"), c.socksPortsWithoutExtendedErrors());
+    }
+  }
+
+  @Test
+  void disabledSocksPortLacksNothing() throws IOException {
+    try (TorControl c = scripted(authThen(line -> "250 SocksPort=0\r\n")).connect()) {
+      assertEquals(List.of(), c.socksPortsWithoutExtendedErrors());
+    }
+  }
+
+  @Test
   void listenerNamedByHostNameIsRefusedWithoutALookUp() {
     assertThrows(IllegalArgumentException.class, () -> Listeners.parse("\"localhost:9050\""));
     assertThrows(IllegalArgumentException.class, () -> Listeners.parse("\"127.0.0.1\""));

@@ -40,7 +40,8 @@ public final class PrivateTorNetwork implements AutoCloseable {
 
   /**
    * How long the start-up took until each readiness step, counted from the start of {@link
-   * Builder#start()} (or of {@link #startOnionService()}, where consensus and bootstrap are zero).
+   * Builder#start()}, or of {@link #startOnionService()} or {@link #startClient()}, where the steps
+   * that were not repeated are zero.
    *
    * @param consensus every relay listed as Running
    * @param clientBootstrapped the client tor at 100 %
@@ -113,7 +114,7 @@ public final class PrivateTorNetwork implements AutoCloseable {
     return onionHostname;
   }
 
-  /** How long the last start (of the network, or of the onion service) took, step by step. */
+  /** How long the last start (of the network, the onion service or the client) took, by step. */
   public Timings timings() {
     return timings;
   }
@@ -157,6 +158,39 @@ public final class PrivateTorNetwork implements AutoCloseable {
     Duration uploaded = startOnionServiceAndAwaitUpload(t0, deadline, () -> {});
     Duration reachable = awaitOnionReachable(t0, deadline);
     timings = new Timings(Duration.ZERO, Duration.ZERO, uploaded, reachable);
+    return timings;
+  }
+
+  /** Whether the client tor is running. */
+  public boolean clientRunning() {
+    return client.isRunning();
+  }
+
+  /**
+   * Stops the client tor (SIGTERM, then SIGKILL after 10 s): its SOCKS and control ports close.
+   * Does nothing if it is not running.
+   */
+  public void stopClient() {
+    client.stop();
+  }
+
+  /**
+   * Starts the client tor again on the same ports and waits until it has bootstrapped and reaches
+   * the onion. It writes a new control cookie: read {@link #controlCookie()} again.
+   *
+   * @throws IllegalStateException if it is running or the network is closed
+   * @throws IOException if it does not reach the onion within the start timeout
+   */
+  public Timings startClient() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("the network is closed");
+    }
+    long t0 = System.nanoTime();
+    long deadline = t0 + startTimeout.toNanos();
+    client.start(tor, emptyTorrc);
+    Duration bootstrapped = awaitClientBootstrap(t0, deadline);
+    Duration reachable = awaitOnionReachable(t0, deadline);
+    timings = new Timings(Duration.ZERO, bootstrapped, Duration.ZERO, reachable);
     return timings;
   }
 

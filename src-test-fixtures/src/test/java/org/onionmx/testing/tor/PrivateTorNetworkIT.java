@@ -121,6 +121,18 @@ class PrivateTorNetworkIT {
 
   @Test
   @Order(4)
+  void clientComesBackOnTheSameSocksPortAfterARestart() throws IOException {
+    net.stopClient();
+    assertFalse(net.clientRunning());
+
+    PrivateTorNetwork.Timings t = net.startClient();
+    System.out.println("client restarted: " + t);
+
+    assertEquals("220 banner", bannerThroughTor());
+  }
+
+  @Test
+  @Order(5)
   void closeEndsItsOwnProcessesAndDeletesItsDirectory() {
     List<Long> pids = net.pids();
     Path dir = net.directory();
