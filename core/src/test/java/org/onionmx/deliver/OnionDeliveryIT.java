@@ -55,6 +55,11 @@ class OnionDeliveryIT {
   private static final String DOMAIN = "onion-mx.test";
   private static final int COMPARED_MESSAGES = 100;
 
+  /**
+   * The client's SocksTimeout: how long it tries a stopped onion service (Tor's default: 120 s).
+   */
+  private static final Duration ONION_DOWN_TIMEOUT = Duration.ofSeconds(15);
+
   private static GreenMail greenMail;
   private static PrivateTorNetwork tor;
   private static FakeDnsServer dns;
@@ -63,7 +68,11 @@ class OnionDeliveryIT {
   static void startNetwork() throws IOException {
     greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
     greenMail.start();
-    tor = PrivateTorNetwork.newBuilder().targetPort(greenMail.getSmtp().getPort()).start();
+    tor =
+        PrivateTorNetwork.newBuilder()
+            .targetPort(greenMail.getSmtp().getPort())
+            .clientSocksTimeout(ONION_DOWN_TIMEOUT)
+            .start();
     System.out.println("[OnionDeliveryIT] private Tor network ready: " + tor.timings());
     dns = FakeDnsServer.start();
     dns.add("_onion-mx._tcp." + DOMAIN + ". 300 IN SRV 0 5 25 " + tor.onionHostname() + ".");
@@ -270,6 +279,32 @@ class OnionDeliveryIT {
       DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
       assertTrue(report.allAccepted(), report::toString);
     }
+  }
+
+  @Test
+  void stoppedOnionServiceIsATemporaryTorFailureAndDeliveryWorksOnceItIsBack() throws Exception {
+    Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
+    tor.stopOnionService();
+    try (OnionMailer mailer = mailer().build()) {
+      long t0 = System.nanoTime();
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(1));
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("[OnionDeliveryIT] onion service down: " + millis + " ms, " + report);
+
+      RecipientResult.Deferred deferred =
+          assertInstanceOf(
+              RecipientResult.Deferred.class, report.resultFor("bob@" + DOMAIN), report::toString);
+      Failure.Tor failure = assertInstanceOf(Failure.Tor.class, deferred.failure());
+      assertTrue(failure.temporary(), failure::toString);
+      assertTrue(failure.socksCode() > 0, "Tor's answer, not a Java timeout: " + failure);
+    } finally {
+      System.out.println("[OnionDeliveryIT] onion service restarted: " + tor.startOnionService());
+    }
+    try (OnionMailer mailer = mailer().build()) {
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      assertTrue(report.allAccepted(), report::toString);
+    }
+    assertEquals(1, greenMail.getReceivedMessages().length);
   }
 
   /**

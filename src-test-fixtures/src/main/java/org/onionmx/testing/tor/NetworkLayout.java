@@ -3,6 +3,7 @@ package org.onionmx.testing.tor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,8 @@ record NetworkLayout(
    * Chooses free ports, generates every relay's keys (and the authorities' certificates) and writes
    * every torrc under {@code dir}.
    */
-  static NetworkLayout create(Path dir, String tor, String gencert, int relays, int targetPort)
+  static NetworkLayout create(
+      Path dir, String tor, String gencert, int relays, int targetPort, Duration socksTimeout)
       throws IOException {
     Path emptyTorrc = Files.createFile(dir.resolve("empty.torrc"));
     Path geoip = Files.createFile(dir.resolve("empty.geoip"));
@@ -73,7 +75,11 @@ record NetworkLayout(
                         + " 127.0.0.1:"
                         + targetPort);
             case CLIENT ->
-                List.of("SocksPort 127.0.0.1:" + socks + " ExtendedErrors IsolateSOCKSAuth");
+                socksTimeout == null
+                    ? List.of("SocksPort 127.0.0.1:" + socks + " ExtendedErrors IsolateSOCKSAuth")
+                    : List.of(
+                        "SocksPort 127.0.0.1:" + socks + " ExtendedErrors IsolateSOCKSAuth",
+                        "SocksTimeout " + socksTimeout.toSeconds());
             default -> List.of();
           };
       n.writeTorrc(geoip, authorities, extra, owner);

@@ -382,6 +382,7 @@ public final class PrivateTorNetwork implements AutoCloseable {
     private int relays = DEFAULT_RELAYS;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Path torBinary;
+    private Duration clientSocksTimeout;
 
     private Builder() {}
 
@@ -427,6 +428,22 @@ public final class PrivateTorNetwork implements AutoCloseable {
     }
 
     /**
+     * The client tor's {@code SocksTimeout}: how long it keeps trying to open a stream before it
+     * answers 0x06 (TTL expired); default Tor's own, 120 s. A stopped onion service makes the
+     * client try for that long, so tests of that case set it lower.
+     *
+     * @throws IllegalArgumentException if less than a second
+     */
+    public Builder clientSocksTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.toSeconds() < 1) {
+        throw new IllegalArgumentException("clientSocksTimeout " + timeout + " is below 1 s");
+      }
+      this.clientSocksTimeout = timeout;
+      return this;
+    }
+
+    /**
      * The {@code tor} executable; default {@code tor} on {@code PATH} or in {@code /usr/sbin}.
      *
      * @throws NullPointerException if {@code tor} is null
@@ -463,7 +480,8 @@ public final class PrivateTorNetwork implements AutoCloseable {
       Path dir = Files.createTempDirectory("onionmx-tornet-");
       PrivateTorNetwork net = null;
       try {
-        NetworkLayout layout = NetworkLayout.create(dir, tor, gencert, relays, targetPort);
+        NetworkLayout layout =
+            NetworkLayout.create(dir, tor, gencert, relays, targetPort, clientSocksTimeout);
         net = new PrivateTorNetwork(dir, tor, startTimeout, layout);
         net.startUp();
         return net;
