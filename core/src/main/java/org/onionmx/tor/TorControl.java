@@ -16,23 +16,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import net.freehaven.tor.control.ConfigEntry;
-import net.freehaven.tor.control.TorControlConnection;
-import net.freehaven.tor.control.TorControlError;
 import org.onionmx.tor.TorControlException.Kind;
 
 /**
  * An authenticated connection to Tor's control port, through jtorctl: bootstrap progress, the SOCKS
- * listeners, and fresh circuits ({@code SIGNAL NEWNYM}).
+ * listeners and their flags, and fresh circuits ({@code SIGNAL NEWNYM}).
  *
  * <p>Every command waits at most the reply timeout: jtorctl itself waits for a reply without bound,
  * so commands run on a thread of this connection and a command that times out closes the connection
@@ -56,25 +47,11 @@ public final class TorControl implements AutoCloseable {
   private static final long POLL_MILLIS = 250;
 
   private final String address;
-  private final Socket socket;
-  private final TorControlConnection connection;
-  private final ExecutorService commands;
-  private final Duration replyTimeout;
-  private volatile boolean closed;
+  private final ControlChannel channel;
 
-  private TorControl(String address, Socket socket, Duration replyTimeout) throws IOException {
+  private TorControl(String address, ControlChannel channel) {
     this.address = address;
-    this.socket = socket;
-    this.replyTimeout = replyTimeout;
-    this.connection = new TorControlConnection(socket);
-    this.commands =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "onionmx-tor-control");
-              t.setDaemon(true);
-              return t;
-            });
-    connection.launchThread(true).setName("onionmx-tor-control-reader");
+    this.channel = channel;
   }
 
   /** A builder with the defaults: 127.0.0.1:9051, no credentials, the default timeouts. */
@@ -171,7 +148,7 @@ public final class TorControl implements AutoCloseable {
    */
   public List<String> socksPortsWithoutExtendedErrors() throws TorControlException {
     List<ConfigEntry> entries =
-        call("GETCONF SocksPort", Kind.COMMAND_REFUSED, () -> connection.getConf("SocksPort"));
+        channel.call("GETCONF SocksPort", Kind.COMMAND_REFUSED, c -> c.getConf("SocksPort"));
     List<String> lacking = new ArrayList<>();
     for (ConfigEntry e : entries) {
       String value = e.is_default || e.value == null ? "9050" : unquote(e.value.trim());
@@ -199,11 +176,11 @@ public final class TorControl implements AutoCloseable {
    * ones. Tor honours it at most every 10 s and answers OK anyway.
    */
   public void newnym() throws TorControlException {
-    call(
+    channel.call(
         "SIGNAL NEWNYM",
         Kind.COMMAND_REFUSED,
-        () -> {
-          connection.signal("NEWNYM");
+        c -> {
+          c.signal("NEWNYM");
           return null;
         });
   }
@@ -211,22 +188,16 @@ public final class TorControl implements AutoCloseable {
   /** Closes the connection; later commands fail with {@link Kind#CONNECTION_LOST}. Idempotent. */
   @Override
   public void close() {
-    closed = true;
-    commands.shutdownNow();
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
+    channel.close();
   }
 
   @Override
   public String toString() {
-    return "TorControl[" + address + (closed ? ", closed" : "") + "]";
+    return "TorControl[" + address + (channel.isClosed() ? ", closed" : "") + "]";
   }
 
   private String getInfo(String key) throws TorControlException {
-    String value = call("GETINFO " + key, Kind.COMMAND_REFUSED, () -> connection.getInfo(key));
+    String value = channel.call("GETINFO " + key, Kind.COMMAND_REFUSED, c -> c.getInfo(key));
     if (value == null) {
       throw new TorControlException(
           Kind.CONNECTION_LOST, address, "Tor at " + address + " gave no value for " + key, null);
@@ -235,64 +206,13 @@ public final class TorControl implements AutoCloseable {
   }
 
   private void authenticate(byte[] secret, String how) throws TorControlException {
-    call(
+    channel.call(
         "AUTHENTICATE (" + how + ")",
         Kind.AUTHENTICATION_REFUSED,
-        () -> {
-          connection.authenticate(secret);
+        c -> {
+          c.authenticate(secret);
           return null;
         });
-  }
-
-  /** Runs a jtorctl call within the reply timeout; a Tor error reply becomes {@code refused}. */
-  private <T> T call(String command, Kind refused, Callable<T> c) throws TorControlException {
-    if (closed) {
-      throw new TorControlException(
-          Kind.CONNECTION_LOST,
-          address,
-          "the control connection to " + address + " is closed",
-          null);
-    }
-    Future<T> f;
-    try {
-      f = commands.submit(c);
-    } catch (RejectedExecutionException e) {
-      throw new TorControlException(
-          Kind.CONNECTION_LOST, address, "the control connection to " + address + " is closed", e);
-    }
-    try {
-      return f.get(replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      close();
-      throw new TorControlException(
-          Kind.NO_REPLY,
-          address,
-          "Tor at " + address + " did not answer " + command + " within " + replyTimeout,
-          e);
-    } catch (InterruptedException e) {
-      close();
-      Thread.currentThread().interrupt();
-      throw new TorControlException(
-          Kind.CONNECTION_LOST, address, "interrupted during " + command + " at " + address, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof TorControlError error) {
-        if (refused == Kind.AUTHENTICATION_REFUSED) {
-          close();
-        }
-        throw new TorControlException(
-            refused,
-            address,
-            "Tor at " + address + " refused " + command + ": " + error.getMessage(),
-            error);
-      }
-      close();
-      throw new TorControlException(
-          Kind.CONNECTION_LOST,
-          address,
-          "the control connection to " + address + " failed during " + command + ": " + cause,
-          cause);
-    }
   }
 
   /** Configures and opens a {@link TorControl}. Not thread-safe. */
@@ -411,7 +331,7 @@ public final class TorControl implements AutoCloseable {
       }
       TorControl control;
       try {
-        control = new TorControl(address, socket, replyTimeout);
+        control = new TorControl(address, new ControlChannel(address, socket, replyTimeout));
       } catch (IOException e) {
         close(socket);
         throw new TorControlException(
