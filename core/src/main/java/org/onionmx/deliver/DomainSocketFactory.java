@@ -21,8 +21,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * The {@code mail.smtp.ssl.socketFactory} for STARTTLS on the onion hop. Angus calls {@link
  * #createSocket(Socket, String, int, boolean)} with the onion name as host; this factory ignores it
  * and layers TLS for the recipient domain's name instead: that name is the SNI, the peer host the
- * JDK verifies the certificate against, and the key for pins ({@link DomainTrustManager}). It only
- * layers over an existing socket: it never opens a connection (which would resolve a name).
+ * JDK verifies the certificate against, and the key for pins ({@link DomainTrustManager}). The
+ * endpoint identification it sets (HTTPS) is replaced by Angus before the handshake, with LDAPS
+ * when {@code mail.smtp.ssl.checkserveridentity} is true (the mailer always sets it) and with none
+ * otherwise, which {@link DomainTrustManager} refuses. It only layers over an existing socket: it
+ * never opens a connection (which would resolve a name).
  */
 final class DomainSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory tls;

@@ -6,10 +6,8 @@ import java.net.IDN;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +48,9 @@ public final class OnionMailer implements AutoCloseable {
    * from its own loopback anyway.
    */
   public static final String DEFAULT_EHLO_NAME = "[127.0.0.1]";
+
+  /** The local address Jakarta Mail falls back to for messages made by {@link #newMessage()}. */
+  static final String ANONYMOUS_ADDRESS = "postmaster@onionmx.invalid";
 
   /** Default SO_TIMEOUT on a session: 5 minutes, RFC 5321's reply timeouts. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
@@ -94,7 +95,11 @@ public final class OnionMailer implements AutoCloseable {
             b.idleTimeout,
             b.healthCheckAfter,
             b.readTimeout);
-    this.messageSession = Session.getInstance(new Properties());
+    // Jakarta Mail falls back to the OS login and the local host name (a look-up) wherever it
+    // needs a local address: Message.setFrom(), Content-IDs. Give it one that names nothing.
+    Properties messageProps = new Properties();
+    messageProps.put("mail.from", ANONYMOUS_ADDRESS);
+    this.messageSession = Session.getInstance(messageProps);
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -113,7 +118,9 @@ public final class OnionMailer implements AutoCloseable {
 
   /**
    * A new empty message that names nothing of this machine when saved: its Message-ID is {@code
-   * <random-UUID@domain-of-From>} (kept if already set) and its Date is in UTC. Jakarta Mail's own
+   * <random-UUID@domain-of-From>} (kept if already set), its Date is in UTC, and {@code setFrom()}
+   * without an address gives {@code postmaster@onionmx.invalid}, not the OS login at the host
+   * name. Jakarta Mail's own
    * {@code MimeMessage} builds the Message-ID from the local host name unless its Session sets
    * {@code mail.from} or {@code mail.host}; use this, or such a Session, for {@link #deliver}.
    */
@@ -169,47 +176,11 @@ public final class OnionMailer implements AutoCloseable {
       }
     }
     String messageKey = UUID.randomUUID().toString();
-    Map<String, RecipientResult> done = new LinkedHashMap<>();
-    Map<String, RecipientResult> lastTemporary = new HashMap<>();
-    Map<String, RecipientResult> lastPermanent = new HashMap<>();
-    List<OnionTarget> tried = new ArrayList<>();
-    for (OnionTarget target : route.targets()) {
-      List<String> pending =
-          envelope.recipients().stream().filter(r -> !done.containsKey(r)).toList();
-      if (pending.isEmpty()) {
-        break;
-      }
-      tried.add(target);
-      Map<String, RecipientResult> results;
-      try {
-        results =
-            attempt(destination(route.domain(), target, messageKey), target, message, pending);
-      } catch (TargetFailure f) {
-        // the target gave no session: whatever the failure, the next target may work
-        for (String r : pending) {
-          RecipientResult result = Transaction.failed(r, target, f.failure());
-          (f.failure().temporary() ? lastTemporary : lastPermanent).put(r, result);
-        }
-        continue;
-      }
-      results.forEach(
-          (r, result) -> {
-            if (result instanceof RecipientResult.Deferred) {
-              lastTemporary.put(r, result);
-            } else {
-              done.put(r, result); // accepted, rejected by SMTP, or status unknown: final
-            }
-          });
-    }
-    List<RecipientResult> report = new ArrayList<>();
-    for (String r : envelope.recipients()) {
-      RecipientResult result = done.get(r);
-      if (result == null) {
-        result = lastTemporary.containsKey(r) ? lastTemporary.get(r) : lastPermanent.get(r);
-      }
-      report.add(result);
-    }
-    return new DeliveryReport(route.domain(), report, tried);
+    return Failover.run(
+        route,
+        envelope,
+        (target, pending) ->
+            attempt(destination(route.domain(), target, messageKey), target, message, pending));
   }
 
   /** One target: a session from the pool (a fresh one if a reused one turns out stale). */

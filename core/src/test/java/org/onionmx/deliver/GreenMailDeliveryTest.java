@@ -89,6 +89,19 @@ class GreenMailDeliveryTest {
   }
 
   @Test
+  void defaultFromOfANewMessageNamesNeitherUserNorHost() throws Exception {
+    MimeMessage message = mailer.newMessage();
+    message.setFrom();
+    message.setText("x");
+
+    mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
+
+    MimeMessage received = greenMail.getReceivedMessages()[0];
+    assertEquals("postmaster@onionmx.invalid", received.getFrom()[0].toString());
+    assertTrue(received.getMessageID().endsWith("@onionmx.invalid>"), received.getMessageID());
+  }
+
+  @Test
   void rawUtf8And8BitMessageArrivesReadable() throws Exception {
     String body = "Grüße aus Köln — 東京 — ½ €\r\n.leading dot line\r\nend";
     byte[] raw =

@@ -82,10 +82,38 @@ class SmtpRepliesTest {
   }
 
   @Test
+  void eightBitBodyIsDeclaredToAServerOffering8BitMime() {
+    deliver(A);
+
+    assertTrue(
+        first.commands().contains("MAIL FROM:<alice@sender.example> BODY=8BITMIME"),
+        first.commands().toString());
+  }
+
+  @Test
+  void plainMimeMessageFromASessionWithMailFromIsSentAsItWritesItself() throws Exception {
+    java.util.Properties props = new java.util.Properties();
+    props.put("mail.from", "alice@sender.example");
+    jakarta.mail.internet.MimeMessage message =
+        new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(props));
+    message.setFrom("alice@sender.example");
+    message.setSubject("plain");
+    message.setText("body");
+
+    assertTrue(mailer.deliver(route(target("mx1")), envelope(A), message).allAccepted());
+
+    String data = first.transactions().get(0).text();
+    assertTrue(data.contains("Subject: plain"), data);
+    assertTrue(data.contains("Message-ID: <") && data.contains("@sender.example>"), data);
+  }
+
+  @Test
   void nullReversePathIsSentAsEmptyBrackets() {
     mailer.deliver(route(target("mx1")), new Envelope("", List.of(A)), rawMessage("bounce", "x"));
 
-    assertTrue(first.commands().contains("MAIL FROM:<>"), first.commands().toString());
+    assertTrue(
+        first.commands().stream().anyMatch(c -> c.startsWith("MAIL FROM:<> ")),
+        first.commands().toString());
   }
 
   @Test

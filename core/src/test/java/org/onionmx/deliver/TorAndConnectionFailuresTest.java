@@ -144,13 +144,12 @@ class TorAndConnectionFailuresTest {
   @Test
   void cutInTheMiddleOfDataDefersAndTriesTheNextTarget() {
     proxy.script(host("mx1"), Fault.cutAfterClientBytes(64 * 1024));
-    String big = "x".repeat(76) + "\r\n";
 
     DeliveryReport report =
         mailer.deliver(
             route(target("mx1"), target("mx2")),
             envelope(A),
-            rawMessage("big", big.repeat(20_000)));
+            bigMessage());
 
     assertEquals(target("mx2"), assertInstanceOf(Accepted.class, report.resultFor(A)).target());
     assertTrue(first.transactions().isEmpty());
@@ -159,16 +158,25 @@ class TorAndConnectionFailuresTest {
   @Test
   void cutInTheMiddleOfDataOnTheOnlyTargetDefers() {
     proxy.script(host("mx1"), Fault.cutAfterClientBytes(64 * 1024));
-    String big = "x".repeat(76) + "\r\n";
 
     Deferred d =
         assertInstanceOf(
             Deferred.class,
             mailer
-                .deliver(route(target("mx1")), envelope(A), rawMessage("big", big.repeat(20_000)))
+                .deliver(route(target("mx1")), envelope(A), bigMessage())
                 .resultFor(A));
 
     assertEquals(Kind.CUT, ((Failure.Connection) d.failure()).kind());
+  }
+
+  /**
+   * A message larger than the loopback socket buffers (a few MB), so that writing it cannot
+   * complete once the proxy has cut the stream: a cut that lands while the client is still writing
+   * is known not to have delivered. (Had the whole message and its "." fitted into the buffers,
+   * the client could not tell, and the result would rightly be StatusUnknown.)
+   */
+  private static byte[] bigMessage() {
+    return rawMessage("big", ("x".repeat(998) + "\r\n").repeat(16 * 1024));
   }
 
   @Test

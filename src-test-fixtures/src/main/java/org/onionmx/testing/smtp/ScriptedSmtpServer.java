@@ -1,6 +1,5 @@
 package org.onionmx.testing.smtp;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -178,7 +177,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private void serve(Socket plain) {
     Socket socket = plain;
     try {
-      InputStream in = new BufferedInputStream(socket.getInputStream());
+      Lines in = new Lines(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
       send(out, greeting);
       boolean refused = !greeting.startsWith("2");
@@ -202,7 +201,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         } else if (upper.equals("STARTTLS") && tls != null && !secure) {
           send(out, "220 2.0.0 Ready to start TLS");
           SSLSocket ssl =
-              (SSLSocket) tls.getSocketFactory().createSocket(socket, in, true);
+              (SSLSocket) tls.getSocketFactory().createSocket(socket, in.leftover(), true);
           ssl.setUseClientMode(false);
           ssl.startHandshake();
           for (SNIServerName n : ((ExtendedSSLSession) ssl.getSession()).getRequestedServerNames()) {
@@ -212,7 +211,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           }
           socket = ssl;
           open.add(ssl);
-          in = new BufferedInputStream(ssl.getInputStream());
+          in = new Lines(ssl.getInputStream());
           out = ssl.getOutputStream();
           secure = true;
         } else if (upper.startsWith("MAIL FROM:")) {
@@ -288,8 +287,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   }
 
   /** A CRLF- (or LF-) terminated line as UTF-8, without the terminator; null at end of stream. */
-  private static String readLine(InputStream in) throws IOException {
-    byte[] line = readRawLine(in);
+  private static String readLine(Lines in) throws IOException {
+    byte[] line = in.next();
     if (line == null) {
       return null;
     }
@@ -300,23 +299,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     return new String(line, 0, n, StandardCharsets.UTF_8);
   }
 
-  private static byte[] readRawLine(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream(128);
-    int c;
-    while ((c = in.read()) >= 0) {
-      b.write(c);
-      if (c == '\n') {
-        return b.toByteArray();
-      }
-    }
-    return b.size() == 0 ? null : b.toByteArray();
-  }
-
   /** The DATA lines up to the lone ".", dot-unstuffed; null if the stream ended first. */
-  private static byte[] readData(InputStream in) throws IOException {
+  private static byte[] readData(Lines in) throws IOException {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     byte[] line;
-    while ((line = readRawLine(in)) != null) {
+    while ((line = in.next()) != null) {
       if (line.length >= 1 && line[0] == '.') {
         if ((line.length == 3 && line[1] == '\r' && line[2] == '\n')
             || (line.length == 2 && line[1] == '\n')) {
@@ -328,6 +315,53 @@ public final class ScriptedSmtpServer implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** Reads lines (with their terminator) from a stream through a buffer scanned in bulk. */
+  private static final class Lines {
+    private final InputStream in;
+    private final byte[] buffer = new byte[16 * 1024];
+    private int pos;
+    private int limit;
+
+    Lines(InputStream in) {
+      this.in = in;
+    }
+
+    /** The next line with its LF, or the rest before end of stream; null at end of stream. */
+    byte[] next() throws IOException {
+      ByteArrayOutputStream line = null;
+      while (true) {
+        for (int i = pos; i < limit; i++) {
+          if (buffer[i] == '\n') {
+            byte[] chunk = java.util.Arrays.copyOfRange(buffer, pos, i + 1);
+            pos = i + 1;
+            if (line == null) {
+              return chunk;
+            }
+            line.write(chunk);
+            return line.toByteArray();
+          }
+        }
+        if (limit > pos) {
+          if (line == null) {
+            line = new ByteArrayOutputStream();
+          }
+          line.write(buffer, pos, limit - pos);
+        }
+        pos = 0;
+        limit = in.read(buffer);
+        if (limit < 0) {
+          limit = 0;
+          return line == null || line.size() == 0 ? null : line.toByteArray();
+        }
+      }
+    }
+
+    /** Bytes read but not yet returned (none, when a client waits for a reply as it should). */
+    InputStream leftover() {
+      return new java.io.ByteArrayInputStream(buffer, pos, limit - pos);
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon() {

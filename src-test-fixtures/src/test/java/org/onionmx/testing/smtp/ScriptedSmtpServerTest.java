@@ -60,6 +60,40 @@ class ScriptedSmtpServerTest {
     }
   }
 
+  @Test
+  void offersStartTlsAndRecordsTheServerNameAskedFor() throws Exception {
+    org.onionmx.testing.tls.TestCertificate cert =
+        org.onionmx.testing.tls.TestCertificate.generate("mx.example.org");
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.startWithStartTls(cert.serverContext());
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      in.readLine();
+      say(s.getOutputStream(), "EHLO client.example");
+      assertEquals("250-scripted", in.readLine());
+      assertEquals("250-STARTTLS", in.readLine());
+      in.readLine();
+      say(s.getOutputStream(), "STARTTLS");
+      assertTrue(in.readLine().startsWith("220"));
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(cert.trustStore());
+      javax.net.ssl.SSLContext client = javax.net.ssl.SSLContext.getInstance("TLS");
+      client.init(null, tmf.getTrustManagers(), null);
+      javax.net.ssl.SSLSocket tls =
+          (javax.net.ssl.SSLSocket)
+              client.getSocketFactory().createSocket(s, "mx.example.org", s.getPort(), true);
+      tls.startHandshake();
+      BufferedReader secureIn =
+          new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+      say(tls.getOutputStream(), "EHLO client.example");
+      assertEquals("250-scripted", secureIn.readLine());
+      assertEquals("250 8BITMIME", secureIn.readLine(), "no STARTTLS offered twice");
+      assertEquals(List.of("mx.example.org"), server.serverNames());
+    }
+  }
+
   private static void say(OutputStream out, String line) throws Exception {
     out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
