@@ -1,0 +1,122 @@
+package org.onionmx.tor;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.freehaven.tor.control.TorControlConnection;
+import net.freehaven.tor.control.TorControlError;
+import org.onionmx.tor.TorControlException.Kind;
+
+/**
+ * A jtorctl connection whose commands each wait at most the reply timeout. jtorctl waits for a
+ * reply without bound, so commands run on a thread of this channel while the caller waits with a
+ * timeout; a command that times out closes the channel rather than leave a late reply to be taken
+ * for the next command's. jtorctl's failures become {@link TorControlException}s.
+ */
+final class ControlChannel implements AutoCloseable {
+  /** One jtorctl call. */
+  @FunctionalInterface
+  interface Command<T> {
+    T run(TorControlConnection connection) throws IOException;
+  }
+
+  private final String address;
+  private final Socket socket;
+  private final TorControlConnection connection;
+  private final ExecutorService commands;
+  private final Duration replyTimeout;
+  private volatile boolean closed;
+
+  ControlChannel(String address, Socket socket, Duration replyTimeout) throws IOException {
+    this.address = address;
+    this.socket = socket;
+    this.replyTimeout = replyTimeout;
+    this.connection = new TorControlConnection(socket);
+    this.commands =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "onionmx-tor-control");
+              t.setDaemon(true);
+              return t;
+            });
+    connection.launchThread(true).setName("onionmx-tor-control-reader");
+  }
+
+  /**
+   * Runs {@code c} within the reply timeout. An error reply from Tor becomes {@code refused}; no
+   * reply in time {@link Kind#NO_REPLY}; anything else {@link Kind#CONNECTION_LOST}. All but a
+   * refused ordinary command close the channel.
+   */
+  <T> T call(String command, Kind refused, Command<T> c) throws TorControlException {
+    if (closed) {
+      throw new TorControlException(
+          Kind.CONNECTION_LOST,
+          address,
+          "the control connection to " + address + " is closed",
+          null);
+    }
+    Future<T> f;
+    try {
+      f = commands.submit(() -> c.run(connection));
+    } catch (RejectedExecutionException e) {
+      throw new TorControlException(
+          Kind.CONNECTION_LOST, address, "the control connection to " + address + " is closed", e);
+    }
+    try {
+      return f.get(replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      close();
+      throw new TorControlException(
+          Kind.NO_REPLY,
+          address,
+          "Tor at " + address + " did not answer " + command + " within " + replyTimeout,
+          e);
+    } catch (InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new TorControlException(
+          Kind.CONNECTION_LOST, address, "interrupted during " + command + " at " + address, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof TorControlError error) {
+        if (refused == Kind.AUTHENTICATION_REFUSED) {
+          close();
+        }
+        throw new TorControlException(
+            refused,
+            address,
+            "Tor at " + address + " refused " + command + ": " + error.getMessage(),
+            error);
+      }
+      close();
+      throw new TorControlException(
+          Kind.CONNECTION_LOST,
+          address,
+          "the control connection to " + address + " failed during " + command + ": " + cause,
+          cause);
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Closes the socket and ends both threads. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    commands.shutdownNow();
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+}

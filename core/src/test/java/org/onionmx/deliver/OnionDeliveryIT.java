@@ -1,0 +1,359 @@
+package org.onionmx.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.onionmx.resolve.DnsServer;
+import org.onionmx.resolve.DnssecPolicy;
+import org.onionmx.resolve.OnionAddress;
+import org.onionmx.resolve.OnionMap;
+import org.onionmx.resolve.OnionResolver;
+import org.onionmx.resolve.OnionTarget;
+import org.onionmx.resolve.Resolution;
+import org.onionmx.resolve.RouteSource;
+import org.onionmx.testing.dns.FakeDnsServer;
+import org.onionmx.testing.tor.PrivateTorNetwork;
+import org.onionmx.tor.BootstrapStatus;
+import org.onionmx.tor.IsolationMode;
+import org.onionmx.tor.TorControl;
+import org.onionmx.tor.TorControlException;
+import org.onionmx.tor.TorSocksConnector;
+
+/**
+ * Delivery end to end through real Tor: a private Tor network on loopback whose onion service leads
+ * to GreenMail. The network starts once for the class (20 to 45 s).
+ */
+class OnionDeliveryIT {
+  private static final String DOMAIN = "onion-mx.test";
+  private static final int COMPARED_MESSAGES = 100;
+
+  /**
+   * The client's SocksTimeout: how long it tries a stopped onion service (Tor's default: 120 s).
+   */
+  private static final Duration ONION_DOWN_TIMEOUT = Duration.ofSeconds(15);
+
+  private static GreenMail greenMail;
+  private static PrivateTorNetwork tor;
+  private static FakeDnsServer dns;
+
+  @BeforeAll
+  static void startNetwork() throws IOException {
+    greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    greenMail.start();
+    tor =
+        PrivateTorNetwork.newBuilder()
+            .targetPort(greenMail.getSmtp().getPort())
+            .clientSocksTimeout(ONION_DOWN_TIMEOUT)
+            .start();
+    System.out.println("[OnionDeliveryIT] private Tor network ready: " + tor.timings());
+    dns = FakeDnsServer.start();
+    dns.add("_onion-mx._tcp." + DOMAIN + ". 300 IN SRV 0 5 25 " + tor.onionHostname() + ".");
+  }
+
+  @AfterAll
+  static void stopNetwork() {
+    if (dns != null) {
+      dns.close();
+    }
+    if (tor != null) {
+      tor.close();
+    }
+    if (greenMail != null) {
+      greenMail.stop();
+    }
+  }
+
+  @BeforeEach
+  void emptyMailboxes() throws Exception {
+    greenMail.purgeEmailFromAllMailboxes();
+  }
+
+  private static OnionMailer.Builder mailer() throws IOException {
+    return OnionMailer.newBuilder()
+        .streamOpener(
+            TorSocksConnector.newBuilder()
+                .proxy(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), tor.socksPort())
+                .connectTimeout(Duration.ofSeconds(5))
+                .socksTimeout(Duration.ofSeconds(60))
+                .build())
+        .readTimeout(Duration.ofSeconds(60));
+  }
+
+  private static Resolution.Routed pinnedRoute() {
+    OnionTarget target = new OnionTarget(OnionAddress.parse(tor.onionHostname()), 25);
+    return new Resolution.Routed(DOMAIN, List.of(target), RouteSource.MAP, Instant.MAX);
+  }
+
+  private static byte[] rawMessage(int n) {
+    return ("From: alice@sender.example\r\n"
+            + "To: bob@"
+            + DOMAIN
+            + "\r\n"
+            + "Subject: message "
+            + n
+            + "\r\n"
+            + "Message-ID: <m"
+            + n
+            + "@sender.example>\r\n"
+            + "\r\n"
+            + "body of message "
+            + n
+            + "\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void messageWithAttachmentArrivesIntactThroughTheOnionService() throws Exception {
+    byte[] attachment = new byte[256 * 1024];
+    new Random(7).nextBytes(attachment);
+    try (OnionMailer mailer = mailer().build()) {
+      MimeMessage message = mailer.newMessage();
+      message.setFrom(new InternetAddress("alice@sender.example"));
+      message.setRecipient(Message.RecipientType.TO, new InternetAddress("bob@" + DOMAIN));
+      message.setSubject("Grüße over a real onion", "UTF-8");
+      MimeBodyPart text = new MimeBodyPart();
+      text.setText("hello bob, über Tor\r\n", "UTF-8");
+      MimeBodyPart file = new MimeBodyPart();
+      file.setDataHandler(
+          new jakarta.activation.DataHandler(
+              new ByteArrayDataSource(attachment, "application/octet-stream")));
+      file.setFileName("random.bin");
+      message.setContent(new MimeMultipart(text, file));
+
+      DeliveryReport report =
+          mailer.deliver(
+              pinnedRoute(), Envelope.of("alice@sender.example", "bob@" + DOMAIN), message);
+
+      RecipientResult.Accepted accepted =
+          assertInstanceOf(
+              RecipientResult.Accepted.class, report.resultFor("bob@" + DOMAIN), report::toString);
+      assertEquals(250, accepted.code());
+      MimeMessage received = greenMail.getReceivedMessages()[0];
+      assertEquals("Grüße over a real onion", received.getSubject());
+      assertEquals(message.getMessageID(), received.getMessageID());
+      Multipart parts = (Multipart) received.getContent();
+      assertEquals("hello bob, über Tor", ((String) parts.getBodyPart(0).getContent()).strip());
+      assertEquals("random.bin", parts.getBodyPart(1).getFileName());
+      assertArrayEquals(attachment, parts.getBodyPart(1).getInputStream().readAllBytes());
+    }
+  }
+
+  @Test
+  void srvRecordLeadsToTheOnionAndTheMessageArrives() throws Exception {
+    OnionResolver resolver =
+        OnionResolver.newBuilder()
+            .map(OnionMap.empty())
+            .dnsServers(List.of(new DnsServer(dns.address(), false)))
+            .dnssec(DnssecPolicy.OFF)
+            .timeout(Duration.ofSeconds(2))
+            .build();
+
+    Resolution resolution = resolver.resolve(DOMAIN);
+
+    Resolution.Routed route =
+        assertInstanceOf(Resolution.Routed.class, resolution, resolution::toString);
+    assertEquals(RouteSource.SRV, route.source());
+    assertEquals(
+        List.of(new OnionTarget(OnionAddress.parse(tor.onionHostname()), 25)), route.targets());
+    try (OnionMailer mailer = mailer().build()) {
+      DeliveryReport report =
+          mailer.deliver(
+              route, Envelope.of("alice@sender.example", "bob@" + DOMAIN), rawMessage(1));
+      assertTrue(report.allAccepted(), report::toString);
+    }
+    MimeMessage received = greenMail.getReceivedMessages()[0];
+    assertEquals("message 1", received.getSubject());
+    assertEquals("body of message 1", ((String) received.getContent()).strip());
+  }
+
+  private static TorControl.Builder control() throws IOException {
+    return TorControl.newBuilder()
+        .address(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), tor.controlPort());
+  }
+
+  @Test
+  void controlPortWithTheCookieReportsBootstrapDoneAndTheSocksPort() throws Exception {
+    List<BootstrapStatus> seen = new ArrayList<>();
+    try (TorControl control = control().cookieFile(tor.controlCookie()).connect()) {
+      BootstrapStatus status = control.waitForBootstrap(Duration.ofSeconds(10), seen::add);
+
+      assertTrue(status.done(), status::toString);
+      assertEquals(List.of(status), seen);
+      assertEquals(
+          List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), tor.socksPort())),
+          control.socksListeners());
+      assertEquals(List.of(), control.socksPortsWithoutExtendedErrors());
+      String version = control.version();
+      assertTrue(version.startsWith("0."), version);
+    }
+  }
+
+  @Test
+  void wrongCookieIsRefusedByTor(@TempDir Path dir) throws Exception {
+    Path wrong = Files.write(dir.resolve("cookie"), new byte[32]);
+    TorControl.Builder builder = control().cookieFile(wrong);
+
+    TorControlException e = assertThrows(TorControlException.class, builder::connect);
+
+    assertEquals(TorControlException.Kind.AUTHENTICATION_REFUSED, e.kind(), e::toString);
+  }
+
+  @Test
+  void passwordIsRefusedByATorThatTakesOnlyTheCookie() throws Exception {
+    TorControl.Builder builder = control().password("guess");
+
+    TorControlException e = assertThrows(TorControlException.class, builder::connect);
+
+    assertEquals(TorControlException.Kind.AUTHENTICATION_REFUSED, e.kind(), e::toString);
+  }
+
+  @Test
+  void deliveryGoesOnAfterNewnym() throws Exception {
+    try (OnionMailer mailer = mailer().build();
+        TorControl control = control().cookieFile(tor.controlCookie()).connect()) {
+      Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
+      assertTrue(mailer.deliver(pinnedRoute(), envelope, rawMessage(1)).allAccepted());
+
+      control.newnym();
+
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      assertTrue(report.allAccepted(), report::toString);
+    }
+    assertEquals(2, greenMail.getReceivedMessages().length);
+  }
+
+  @Test
+  void stoppedClientTorFailsFastAsTemporaryAndItsControlPortIsGone() throws Exception {
+    Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
+    tor.stopClient();
+    try {
+      try (OnionMailer mailer = mailer().build()) {
+        long t0 = System.nanoTime();
+        DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(1));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+
+        RecipientResult.Deferred deferred =
+            assertInstanceOf(
+                RecipientResult.Deferred.class,
+                report.resultFor("bob@" + DOMAIN),
+                report::toString);
+        Failure.Tor failure = assertInstanceOf(Failure.Tor.class, deferred.failure());
+        assertTrue(failure.temporary());
+        assertTrue(failure.text().contains("no Tor SOCKS listener"), failure::text);
+        assertTrue(millis < 2000, millis + " ms");
+      }
+      TorControlException e = assertThrows(TorControlException.class, control()::connect);
+      assertEquals(TorControlException.Kind.NOTHING_LISTENING, e.kind(), e::toString);
+    } finally {
+      System.out.println("[OnionDeliveryIT] client tor restarted: " + tor.startClient());
+    }
+    try (OnionMailer mailer = mailer().build()) {
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      assertTrue(report.allAccepted(), report::toString);
+    }
+  }
+
+  @Test
+  void stoppedOnionServiceIsATemporaryTorFailureAndDeliveryWorksOnceItIsBack() throws Exception {
+    Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
+    tor.stopOnionService();
+    try (OnionMailer mailer = mailer().build()) {
+      long t0 = System.nanoTime();
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(1));
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("[OnionDeliveryIT] onion service down: " + millis + " ms, " + report);
+
+      RecipientResult.Deferred deferred =
+          assertInstanceOf(
+              RecipientResult.Deferred.class, report.resultFor("bob@" + DOMAIN), report::toString);
+      Failure.Tor failure = assertInstanceOf(Failure.Tor.class, deferred.failure());
+      assertTrue(failure.temporary(), failure::toString);
+      assertTrue(failure.socksCode() > 0, "Tor's answer, not a Java timeout: " + failure);
+    } finally {
+      System.out.println("[OnionDeliveryIT] onion service restarted: " + tor.startOnionService());
+    }
+    try (OnionMailer mailer = mailer().build()) {
+      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      assertTrue(report.allAccepted(), report::toString);
+    }
+    assertEquals(1, greenMail.getReceivedMessages().length);
+  }
+
+  /**
+   * Not a benchmark with assertions on speed: prints how long 100 messages take with pooled
+   * sessions on one circuit against a new Tor stream, circuit and SMTP session per message (what
+   * Postfix with {@code torsocks -i} does), and the first message of each.
+   */
+  @Test
+  void hundredMessagesArriveWithPooledSessionsAndWithOneSessionPerMessage() throws Exception {
+    Run pooled = send(IsolationMode.PER_DESTINATION);
+    Run perMessage = send(IsolationMode.PER_MESSAGE);
+
+    assertEquals(2 * COMPARED_MESSAGES, greenMail.getReceivedMessages().length);
+    System.out.printf(
+        "[OnionDeliveryIT] %d messages, pooled sessions on one circuit: %d ms (first %d ms,"
+            + " then %.1f ms per message)%n",
+        COMPARED_MESSAGES, pooled.totalMillis(), pooled.firstMillis(), pooled.restPerMessage());
+    System.out.printf(
+        "[OnionDeliveryIT] %d messages, new circuit and session per message: %d ms (first %d ms,"
+            + " then %.1f ms per message)%n",
+        COMPARED_MESSAGES,
+        perMessage.totalMillis(),
+        perMessage.firstMillis(),
+        perMessage.restPerMessage());
+    System.out.printf(
+        "[OnionDeliveryIT] pooled is %.1fx faster%n",
+        (double) perMessage.totalMillis() / pooled.totalMillis());
+  }
+
+  private record Run(long totalMillis, long firstMillis) {
+    double restPerMessage() {
+      return (double) (totalMillis - firstMillis) / (COMPARED_MESSAGES - 1);
+    }
+  }
+
+  private static Run send(IsolationMode isolation) throws IOException {
+    Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
+    Resolution.Routed route = pinnedRoute();
+    try (OnionMailer mailer = mailer().isolation(isolation).build()) {
+      long t0 = System.nanoTime();
+      long first = 0;
+      for (int i = 0; i < COMPARED_MESSAGES; i++) {
+        DeliveryReport report = mailer.deliver(route, envelope, rawMessage(i));
+        assertTrue(report.allAccepted(), () -> isolation + ": " + report);
+        if (i == 0) {
+          first = System.nanoTime() - t0;
+        }
+      }
+      return new Run((System.nanoTime() - t0) / 1_000_000, first / 1_000_000);
+    }
+  }
+}
