@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       MapCommand.class,
       SendCommand.class,
       RelayCheckCommand.class,
+      TorCommand.class,
       PostfixTableCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -8,14 +8,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.onionmx.postfix.TcpTableServer;
-import org.onionmx.resolve.DnsServer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code onionmx postfix-table}: serves onion routes to Postfix as a tcp_table(5) transport map,
@@ -32,7 +29,7 @@ final class PostfixTableCommand implements Callable<Integer> {
   @Option(
       names = "--listen",
       paramLabel = "IP:PORT",
-      converter = ListenConverter.class,
+      converter = Addresses.IpPortConverter.class,
       description = "Address to listen on (default: 127.0.0.1:23000).")
   InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 23000);
 
@@ -84,37 +81,12 @@ final class PostfixTableCommand implements Callable<Integer> {
     InetSocketAddress bound = server.address();
     err.println(
         "onionmx: tcp_table listening on "
-            + format(bound)
+            + Addresses.format(bound)
             + " (main.cf: transport_maps = tcp:"
-            + format(bound)
+            + Addresses.format(bound)
             + ")");
     err.flush();
     stopped.await();
     return OnionMxCommand.OK;
-  }
-
-  private static String format(InetSocketAddress address) {
-    String ip = address.getAddress().getHostAddress();
-    return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + address.getPort();
-  }
-
-  /** Parses {@code IP:PORT} without any name look-up. */
-  static final class ListenConverter implements ITypeConverter<InetSocketAddress> {
-    @Override
-    public InetSocketAddress convert(String value) {
-      try {
-        DnsServer parsed = DnsServer.parse(value);
-        boolean hasPort =
-            value.startsWith("[")
-                ? value.contains("]:")
-                : value.indexOf(':') > 0 && value.indexOf(':') == value.lastIndexOf(':');
-        if (parsed.tcp() || !hasPort) {
-          throw new IllegalArgumentException("give IP:PORT, such as 127.0.0.1:23000");
-        }
-        return parsed.address();
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("--listen " + value + ": " + e.getMessage());
-      }
-    }
   }
 }

@@ -12,7 +12,7 @@ final class TorOptions {
   @Option(
       names = "--socks",
       paramLabel = "IP:PORT",
-      converter = PostfixTableCommand.ListenConverter.class,
+      converter = Addresses.IpPortConverter.class,
       description = "Tor's SocksPort (default: 127.0.0.1:9050).")
   InetSocketAddress socks;
 

@@ -21,7 +21,7 @@ class PostfixTableCommandTest {
 
   @Test
   void listenAcceptsIpv4AndBracketedIpv6() {
-    PostfixTableCommand.ListenConverter converter = new PostfixTableCommand.ListenConverter();
+    Addresses.IpPortConverter converter = new Addresses.IpPortConverter();
     InetSocketAddress v4 = converter.convert("127.0.0.1:23000");
     assertEquals(23000, v4.getPort());
     assertTrue(v4.getAddress().isLoopbackAddress());
