@@ -1,8 +1,8 @@
 package org.onionmx.resolve;
 
 /**
- * RFC 4648 base32 decoding of lower-case service ids, without padding. Hand-written because the
- * JDK has no base32 codec and one 20-line decoder is not worth a dependency.
+ * RFC 4648 base32 decoding of lower-case service ids, without padding. Hand-written because the JDK
+ * has no base32 codec and one 20-line decoder is not worth a dependency.
  */
 final class Base32 {
   private Base32() {}

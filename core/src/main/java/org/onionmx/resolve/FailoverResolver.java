@@ -14,7 +14,6 @@ import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 
@@ -33,11 +32,11 @@ final class FailoverResolver implements Resolver {
   /** Notes left behind by abandoned look-ups are dropped beyond this many. */
   private static final int MAX_NOTES = 1024;
 
-  private final List<SimpleResolver> servers;
+  private final List<Resolver> servers;
   private volatile Duration timeout;
   private final ConcurrentHashMap<String, Integer> serverErrors = new ConcurrentHashMap<>();
 
-  FailoverResolver(List<SimpleResolver> servers, Duration timeout) {
+  FailoverResolver(List<? extends Resolver> servers, Duration timeout) {
     this.servers = List.copyOf(servers);
     setTimeout(timeout);
   }
@@ -53,7 +52,7 @@ final class FailoverResolver implements Resolver {
   }
 
   private CompletableFuture<Message> attempt(Message query, int i, Executor executor) {
-    SimpleResolver server = servers.get(i);
+    Resolver server = servers.get(i);
     CompletableFuture<Message> sent;
     try {
       Message copy = query.clone();

@@ -9,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * A validated Tor v3 onion service address, such as {@code
- * 25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion}, optionally with subdomain
- * labels before the service id ({@code mx.<id>.onion}, which reaches the same service).
+ * 25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion}, optionally with subdomain labels
+ * before the service id ({@code mx.<id>.onion}, which reaches the same service).
  *
  * <p>{@link #parse} accepts upper or lower case and one trailing dot, and checks everything Tor
  * checks in the name itself: 56 base32 characters, version byte 3, and the checksum {@code
@@ -20,8 +20,7 @@ import java.util.Arrays;
  * refuses such an address itself (SOCKS code 0xF6).
  *
  * @param serviceId the 56-character lower-case base32 service id, without {@code .onion}
- * @param subdomain the labels before the service id, lower case, without a final dot; empty if
- *     none
+ * @param subdomain the labels before the service id, lower case, without a final dot; empty if none
  */
 public record OnionAddress(String serviceId, String subdomain) {
   private static final int V3_LENGTH = 56;
@@ -98,8 +97,8 @@ public record OnionAddress(String serviceId, String subdomain) {
   }
 
   /**
-   * True if {@code name} is in the {@code .onion} special-use domain (RFC 7686), valid or not:
-   * such a name must never be sent to a DNS resolver.
+   * True if {@code name} is in the {@code .onion} special-use domain (RFC 7686), valid or not: such
+   * a name must never be sent to a DNS resolver.
    */
   public static boolean isOnionName(String name) {
     if (name == null) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.onionmx.resolve.Resolution.FailureReason;
 import org.onionmx.resolve.Resolution.NoRouteReason;
 import org.xbill.DNS.Resolver;
@@ -194,6 +195,7 @@ public final class OnionResolver {
     private Clock clock = Clock.systemUTC();
     private Random random = new Random();
     private int cacheSize = 10_000;
+    private org.onionmx.tor.StreamOpener dnsOverTor;
 
     private Builder() {}
 
@@ -307,6 +309,20 @@ public final class OnionResolver {
       return this;
     }
 
+    /**
+     * Sends SRV look-ups over Tor: DNS over TCP, through streams that {@code opener} opens (a
+     * {@code TorSocksConnector}), to the configured DNS servers, which Tor reaches through an exit.
+     * Nothing of the look-up then leaves this machine outside Tor; the DNS server, not the local
+     * network, sees the names asked. The servers should be given explicitly ({@link #dnsServers}):
+     * the system's are often local addresses that a Tor exit cannot reach. Default: off.
+     *
+     * @throws NullPointerException if {@code opener} is null
+     */
+    public Builder dnsOverTor(org.onionmx.tor.StreamOpener opener) {
+      this.dnsOverTor = Objects.requireNonNull(opener, "opener");
+      return this;
+    }
+
     /** A resolver with this configuration. */
     public OnionResolver build() {
       return new OnionResolver(this);
@@ -322,11 +338,16 @@ public final class OnionResolver {
 
     private SrvLookup newLookup() {
       List<DnsServer> servers = dnsServers != null ? dnsServers : systemServers();
-      List<SimpleResolver> heads = new ArrayList<>();
+      List<Resolver> heads = new ArrayList<>();
+      Executor overTor = dnsOverTor == null ? null : TorTcpResolver.newExecutor();
       for (DnsServer s : servers) {
-        SimpleResolver r = new SimpleResolver(s.address());
-        r.setTCP(s.tcp());
-        heads.add(r);
+        if (overTor != null) {
+          heads.add(new TorTcpResolver(dnsOverTor, s.address(), overTor));
+        } else {
+          SimpleResolver r = new SimpleResolver(s.address());
+          r.setTCP(s.tcp());
+          heads.add(r);
+        }
       }
       FailoverResolver head = new FailoverResolver(heads, timeout);
       Resolver resolver = head;
