@@ -1,11 +1,13 @@
 package org.onionmx.cli;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.OnionResolver;
+import org.onionmx.tor.TorSocksConnector;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -33,9 +35,26 @@ final class DnsOptions {
       description = "Per-query DNS timeout in seconds (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds = 5;
 
+  @Option(
+      names = "--dns-over-tor",
+      paramLabel = "IP:PORT",
+      arity = "0..1",
+      fallbackValue = "127.0.0.1:9050",
+      converter = Addresses.IpPortConverter.class,
+      description =
+          "Send SRV look-ups over Tor (DNS over TCP through this SocksPort, default"
+              + " 127.0.0.1:9050) to the --dns servers, which must then be public.")
+  InetSocketAddress dnsOverTor;
+
   /** Sets these options on a resolver builder and returns it. */
   OnionResolver.Builder applyTo(OnionResolver.Builder builder) {
     builder.dnssec(dnssec).timeout(Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
+    if (dnsOverTor != null) {
+      builder.dnsOverTor(
+          TorSocksConnector.newBuilder()
+              .proxy(dnsOverTor.getAddress(), dnsOverTor.getPort())
+              .build());
+    }
     if (!dnsServers.isEmpty()) {
       builder.dnsServers(dnsServers);
     }

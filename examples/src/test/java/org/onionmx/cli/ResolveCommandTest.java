@@ -138,4 +138,29 @@ class ResolveCommandTest {
       assertEquals(java.util.List.of(), dns.queries());
     }
   }
+
+  @Test
+  void dnsOverTorSendsTheLookUpThroughTheSocksPort() throws Exception {
+    try (FakeDnsServer dns = FakeDnsServer.start();
+        org.onionmx.testing.socks.FakeTorProxy proxy =
+            org.onionmx.testing.socks.FakeTorProxy.start()) {
+      dns.add("_onion-mx._tcp.example.org. 300 IN SRV 0 5 25 " + RISEUP + ".");
+      proxy.route("127.0.0.1", dns.port());
+      Run run =
+          run(
+              "resolve",
+              "--map",
+              "none",
+              "--dnssec",
+              "off",
+              "--dns",
+              "127.0.0.1:" + dns.port(),
+              "--dns-over-tor=127.0.0.1:" + proxy.port(),
+              "example.org");
+      assertEquals(0, run.exit(), run.err());
+      assertEquals("example.org\t" + RISEUP + ":25\tsrv\n", run.out());
+      assertEquals(1, proxy.connects().size());
+      assertEquals(FakeDnsServer.Transport.TCP, dns.queries().get(0).transport());
+    }
+  }
 }
