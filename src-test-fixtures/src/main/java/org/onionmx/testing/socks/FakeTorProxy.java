@@ -186,6 +186,7 @@ public final class FakeTorProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = server.accept();
+        client.setTcpNoDelay(true); // relay each write at once, as Tor's SocksPort does
         track(client);
         try {
           threads.execute(new ProxySession(this, client));

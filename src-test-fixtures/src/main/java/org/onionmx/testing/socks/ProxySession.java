@@ -135,6 +135,7 @@ final class ProxySession implements Runnable {
     Socket server = new Socket();
     proxy.track(server);
     try {
+      server.setTcpNoDelay(true);
       server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort), 5_000);
     } catch (ConnectException e) {
       proxy.closeQuietly(server);
