@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
 import org.onionmx.testing.socks.ConnectRequest;
+import org.onionmx.testing.socks.Fault;
+import org.onionmx.testing.socks.FaultRule;
 import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.tor.IsolationMode;
 
@@ -101,6 +103,37 @@ class SessionPoolTest {
     }
     assertEquals(2, server.transactions().size());
     assertEquals(2, proxy.connects().size());
+  }
+
+  @Test
+  void afterAllPooledSessionsDiedTheRetryGoesToAFreshSessionNotAnotherStaleOne()
+      throws Exception {
+    // two sessions open at once: each CONNECT waits long enough for the other sender to start
+    proxy.addRule(
+        FaultRule.when(r -> true, Fault.delayed(Duration.ofMillis(300), Fault.pass())).times(2));
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy).healthCheckAfter(Duration.ofHours(1)).build()) {
+      List<Future<DeliveryReport>> first = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String subject = "first" + i;
+        first.add(
+            threads.submit(
+                () -> mailer.deliver(route(target("mx1")), envelope(A), rawMessage(subject, "b"))));
+      }
+      for (Future<DeliveryReport> f : first) {
+        assertTrue(f.get().allAccepted(), f.get().toString());
+      }
+      assertEquals(2, server.connections(), "two pooled sessions");
+      server.dropConnections(); // a server restart, or a collapsed circuit: both are dead
+
+      DeliveryReport next = mailer.deliver(route(target("mx1")), envelope(A), rawMessage("n", "b"));
+
+      assertTrue(next.allAccepted(), next.toString());
+    } finally {
+      threads.shutdownNow();
+    }
+    assertEquals(3, server.transactions().size());
   }
 
   @Test
