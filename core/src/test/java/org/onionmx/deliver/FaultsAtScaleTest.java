@@ -33,15 +33,15 @@ import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
 import org.onionmx.resolve.RouteSource;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
-import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.socks.Fault;
 
 /**
- * Ten thousand messages from eight senders to twenty onion destinations through the fake Tor
- * proxy, with 5 % of them hit by a fault, on one shared mailer and its session pool. Every message
- * must end exactly once: delivered and held once by its sink, or reported with a reason; a cut
- * after the final "." must be reported as status unknown, and only that. No thread or descriptor
- * may be left behind.
+ * Ten thousand messages from eight senders to twenty onion destinations through the fake Tor proxy,
+ * with 5 % of them hit by a fault, on one shared mailer and its session pool. Every message must
+ * end exactly once: delivered and held once by its sink, or reported with a reason; a cut after the
+ * final "." must be reported as status unknown, and only that. No thread or descriptor may be left
+ * behind.
  *
  * <p>The faults are planned up front from a seeded {@link Random} (property {@code
  * onionmx.faults.seed}), so each message's expected ending is known and a failure reproduces.
@@ -56,6 +56,7 @@ class FaultsAtScaleTest {
   private static final int DESTINATIONS = 20;
   private static final double FAULT_RATE = 0.05;
   private static final long SEED = Long.getLong("onionmx.faults.seed", 20_261_125L);
+
   /** Bytes the proxy forwards before a mid-DATA cut: past the commands, early in the body. */
   private static final long CUT_MID_DATA_AFTER = 16 * 1024;
 
@@ -351,10 +352,7 @@ class FaultsAtScaleTest {
     System.out.printf(
         "%nReceiver dropping sessions every %d ms: %d messages over %d connections:"
             + " %d delivered, %d rejected, %d deferred, %d unknown%n",
-        DROP_EVERY.toMillis(),
-        messages,
-        dropped,
-        counts[0], counts[1], counts[2], counts[3]);
+        DROP_EVERY.toMillis(), messages, dropped, counts[0], counts[1], counts[2], counts[3]);
     if (!errors.isEmpty()) {
       fail(errors.size() + " message(s) not accounted for:\n" + String.join("\n", errors));
     }
@@ -509,7 +507,9 @@ class FaultsAtScaleTest {
     }
   }
 
-  /** Waits up to 5 s for threads and descriptors to come back to their numbers before, +1 and +2. */
+  /**
+   * Waits up to 5 s for threads and descriptors to come back to their numbers before, +1 and +2.
+   */
   private static void assertNoLeak(long threadsBefore, int fdsBefore) throws InterruptedException {
     long threads = liveThreads();
     int fds = openDescriptors();

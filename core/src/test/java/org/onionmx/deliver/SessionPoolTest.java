@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
 import org.onionmx.testing.socks.ConnectRequest;
+import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FaultRule;
-import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.tor.IsolationMode;
 
 /** Many messages to one onion ride few sessions; stale and idle sessions are replaced. */
@@ -53,7 +53,9 @@ class SessionPoolTest {
     try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
       for (int i = 0; i < 20; i++) {
         assertTrue(
-            mailer.deliver(route(target("mx1")), envelope(A), rawMessage("m" + i, "b")).allAccepted());
+            mailer
+                .deliver(route(target("mx1")), envelope(A), rawMessage("m" + i, "b"))
+                .allAccepted());
       }
     }
     assertEquals(1, proxy.connects().size());
@@ -75,7 +77,8 @@ class SessionPoolTest {
           String subject = "t" + t + "m" + i;
           reports.add(
               threads.submit(
-                  () -> mailer.deliver(route(target("gm")), envelope(A), rawMessage(subject, "b"))));
+                  () ->
+                      mailer.deliver(route(target("gm")), envelope(A), rawMessage(subject, "b"))));
         }
       }
       for (Future<DeliveryReport> r : reports) {
@@ -97,7 +100,8 @@ class SessionPoolTest {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
       server.dropConnections();
 
-      DeliveryReport second = mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
+      DeliveryReport second =
+          mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
 
       assertTrue(second.allAccepted(), second.toString());
     }
@@ -106,8 +110,7 @@ class SessionPoolTest {
   }
 
   @Test
-  void afterAllPooledSessionsDiedTheRetryGoesToAFreshSessionNotAnotherStaleOne()
-      throws Exception {
+  void afterAllPooledSessionsDiedTheRetryGoesToAFreshSessionNotAnotherStaleOne() throws Exception {
     // two sessions open at once: each CONNECT waits long enough for the other sender to start
     proxy.addRule(
         FaultRule.when(r -> true, Fault.delayed(Duration.ofMillis(300), Fault.pass())).times(2));

@@ -44,7 +44,8 @@ class LeakHarnessIT {
           "connect\\(\\d+, \\{sa_family=AF_INET6?, sin6?_port=htons\\((\\d+)\\)"
               + ".*?(?:inet_addr|inet_pton\\(AF_INET6?, )\\(?\"([^\"]+)\"");
   private static final Pattern UNIX =
-      Pattern.compile("connect\\(\\d+, \\{sa_family=AF_UNIX, sun_path=\"([^\"]+)\".*\\) = (-?\\d+)");
+      Pattern.compile(
+          "connect\\(\\d+, \\{sa_family=AF_UNIX, sun_path=\"([^\"]+)\".*\\) = (-?\\d+)");
 
   /** One connect(2) to an IP address. */
   record Connect(String address, int port) {}
@@ -209,7 +210,9 @@ class LeakHarnessIT {
           c.address().equals("127.0.0.1") || c.address().equals("::ffff:127.0.0.1"),
           () -> "a connection left loopback: " + c + " in " + run);
       assertTrue(
-          c.port() == run.socksPort() || c.port() == run.sinkPort() || alsoAllowed.contains(c.port()),
+          c.port() == run.socksPort()
+              || c.port() == run.sinkPort()
+              || alsoAllowed.contains(c.port()),
           () -> "a connection that is not to Tor's SOCKS port: " + c + " in " + run);
     }
     assertEquals(

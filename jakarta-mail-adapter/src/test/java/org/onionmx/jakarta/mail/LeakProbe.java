@@ -122,7 +122,8 @@ final class LeakProbe {
           m.setText("leak probe");
           DeliveryReport report =
               mailer.deliver(routed, new Envelope(SENDER, List.of("bob@" + domain)), m);
-          out.println("OUTCOME " + domain + " " + report.results().get(0).getClass().getSimpleName());
+          out.println(
+              "OUTCOME " + domain + " " + report.results().get(0).getClass().getSimpleName());
         } else {
           out.println("OUTCOME " + domain + " " + resolution.getClass().getSimpleName());
         }

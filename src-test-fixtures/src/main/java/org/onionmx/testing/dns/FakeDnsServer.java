@@ -133,8 +133,8 @@ public final class FakeDnsServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server on 127.0.0.1, UDP and TCP on {@code port}: port 53 makes it the system
-   * resolver of a network namespace whose {@code resolv.conf} names {@code 127.0.0.1}.
+   * Starts a server on 127.0.0.1, UDP and TCP on {@code port}: port 53 makes it the system resolver
+   * of a network namespace whose {@code resolv.conf} names {@code 127.0.0.1}.
    *
    * @throws IOException if the port cannot be bound for both
    * @throws IllegalArgumentException if {@code port} is not 1-65535
