@@ -60,8 +60,11 @@ class FaultsAtScaleTest {
   /** Bytes the proxy forwards before a mid-DATA cut: past the commands, early in the body. */
   private static final long CUT_MID_DATA_AFTER = 16 * 1024;
 
-  /** Body size of a message cut mid-DATA: larger than the socket buffers, so the cut is seen. */
-  private static final int LARGE_BODY = 4 * 1024 * 1024;
+  /**
+   * Body size of a message cut mid-DATA: twice the largest send buffer Linux gives a socket by
+   * default ({@code net.ipv4.tcp_wmem}, 4 MiB), so the sender is still writing when the cut comes.
+   */
+  private static final int LARGE_BODY = 8 * 1024 * 1024;
 
   /** How often the receiver drops its sessions in the unplanned-faults test. */
   private static final Duration DROP_EVERY = Duration.ofMillis(200);
