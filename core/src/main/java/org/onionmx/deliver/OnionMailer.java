@@ -220,7 +220,10 @@ public final class OnionMailer implements AutoCloseable {
       Transaction.Outcome outcome = Transaction.run(lease.session(), message, pending, target);
       pool.release(lease, outcome.reusable());
       if (lease.reused() && outcome.brokeBeforeMail() && round == 0) {
-        continue; // a stale pooled session: nothing was sent, so try once on a fresh one
+        // A stale pooled session: nothing was sent, so try once more. The other idle sessions
+        // were idle longer still: drop them, so the retry gets a fresh one, not the next stale one.
+        pool.discardIdle(destination);
+        continue;
       }
       return outcome.results();
     }

@@ -150,6 +150,25 @@ final class SessionPool implements AutoCloseable {
     expired.forEach(SmtpSession::close);
   }
 
+  /**
+   * Closes every idle session of {@code destination}. For when the most recently used one turned
+   * out dead: the others have been idle at least as long, so they are most likely dead too (the
+   * server restarted or timed its clients out, or the circuit collapsed), and a retry must get a
+   * fresh session, not the next stale one.
+   */
+  void discardIdle(Destination destination) {
+    Slot slot = slots.get(destination);
+    if (slot == null) {
+      return;
+    }
+    List<SmtpSession> stale;
+    synchronized (slot) {
+      stale = new ArrayList<>(slot.idle);
+      slot.idle.clear();
+    }
+    stale.forEach(SmtpSession::close);
+  }
+
   /** The number of idle sessions for {@code destination}. */
   int idleCount(Destination destination) {
     Slot slot = slots.get(destination);

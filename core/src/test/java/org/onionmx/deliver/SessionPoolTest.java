@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
 import org.onionmx.testing.socks.ConnectRequest;
 import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.socks.Fault;
+import org.onionmx.testing.socks.FaultRule;
 import org.onionmx.tor.IsolationMode;
 
 /** Many messages to one onion ride few sessions; stale and idle sessions are replaced. */
@@ -51,7 +53,9 @@ class SessionPoolTest {
     try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
       for (int i = 0; i < 20; i++) {
         assertTrue(
-            mailer.deliver(route(target("mx1")), envelope(A), rawMessage("m" + i, "b")).allAccepted());
+            mailer
+                .deliver(route(target("mx1")), envelope(A), rawMessage("m" + i, "b"))
+                .allAccepted());
       }
     }
     assertEquals(1, proxy.connects().size());
@@ -73,7 +77,8 @@ class SessionPoolTest {
           String subject = "t" + t + "m" + i;
           reports.add(
               threads.submit(
-                  () -> mailer.deliver(route(target("gm")), envelope(A), rawMessage(subject, "b"))));
+                  () ->
+                      mailer.deliver(route(target("gm")), envelope(A), rawMessage(subject, "b"))));
         }
       }
       for (Future<DeliveryReport> r : reports) {
@@ -95,12 +100,43 @@ class SessionPoolTest {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
       server.dropConnections();
 
-      DeliveryReport second = mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
+      DeliveryReport second =
+          mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
 
       assertTrue(second.allAccepted(), second.toString());
     }
     assertEquals(2, server.transactions().size());
     assertEquals(2, proxy.connects().size());
+  }
+
+  @Test
+  void afterAllPooledSessionsDiedTheRetryGoesToAFreshSessionNotAnotherStaleOne() throws Exception {
+    // two sessions open at once: each CONNECT waits long enough for the other sender to start
+    proxy.addRule(
+        FaultRule.when(r -> true, Fault.delayed(Duration.ofMillis(300), Fault.pass())).times(2));
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy).healthCheckAfter(Duration.ofHours(1)).build()) {
+      List<Future<DeliveryReport>> first = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String subject = "first" + i;
+        first.add(
+            threads.submit(
+                () -> mailer.deliver(route(target("mx1")), envelope(A), rawMessage(subject, "b"))));
+      }
+      for (Future<DeliveryReport> f : first) {
+        assertTrue(f.get().allAccepted(), f.get().toString());
+      }
+      assertEquals(2, server.connections(), "two pooled sessions");
+      server.dropConnections(); // a server restart, or a collapsed circuit: both are dead
+
+      DeliveryReport next = mailer.deliver(route(target("mx1")), envelope(A), rawMessage("n", "b"));
+
+      assertTrue(next.allAccepted(), next.toString());
+    } finally {
+      threads.shutdownNow();
+    }
+    assertEquals(3, server.transactions().size());
   }
 
   @Test

@@ -132,6 +132,34 @@ public final class FakeDnsServer implements AutoCloseable {
     throw new IOException("no port free for both UDP and TCP on 127.0.0.1", last);
   }
 
+  /**
+   * Starts a server on 127.0.0.1, UDP and TCP on {@code port}: port 53 makes it the system resolver
+   * of a network namespace whose {@code resolv.conf} names {@code 127.0.0.1}.
+   *
+   * @throws IOException if the port cannot be bound for both
+   * @throws IllegalArgumentException if {@code port} is not 1-65535
+   */
+  public static FakeDnsServer start(int port) throws IOException {
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("port " + port + " is not 1-65535");
+    }
+    InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    DatagramSocket u = new DatagramSocket(at);
+    try {
+      ServerSocket t = new ServerSocket();
+      try {
+        t.bind(at, 50);
+        return new FakeDnsServer(u, t);
+      } catch (IOException | RuntimeException e) {
+        t.close();
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      u.close();
+      throw e;
+    }
+  }
+
   /** The port, the same for UDP and TCP. */
   public int port() {
     return address.getPort();

@@ -72,6 +72,23 @@ class FakeDnsServerTest {
   }
 
   @Test
+  void startsOnAGivenPortForUdpAndTcp() throws IOException {
+    int port;
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    try (FakeDnsServer fixed = FakeDnsServer.start(port)) {
+      assertEquals(port, fixed.port());
+      SimpleResolver r = new SimpleResolver(fixed.address());
+      r.setTCP(true);
+      r.send(Message.newQuery(Record.newRecord(Name.fromString("a.example."), Type.A, DClass.IN)));
+      assertEquals(List.of(new Query("a.example", "A", Transport.TCP)), fixed.queries());
+    }
+    assertThrows(IllegalArgumentException.class, () -> FakeDnsServer.start(0));
+  }
+
+  @Test
   void answersNodataAndNxdomainWithTheSoa() throws IOException {
     server.soa(FakeDnsServer.soaRecord(42));
     Message nodata = ask(SRV_NAME, Type.TXT, false);
