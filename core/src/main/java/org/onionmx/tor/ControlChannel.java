@@ -21,6 +21,9 @@ import org.onionmx.tor.TorControlException.Kind;
  * for the next command's. jtorctl's failures become {@link TorControlException}s.
  */
 final class ControlChannel implements AutoCloseable {
+  /** How often a waiting command checks that the connection is still there. */
+  private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /** One jtorctl call. */
   @FunctionalInterface
   interface Command<T> {
@@ -31,6 +34,7 @@ final class ControlChannel implements AutoCloseable {
   private final Socket socket;
   private final TorControlConnection connection;
   private final ExecutorService commands;
+  private final Thread reader;
   private final Duration replyTimeout;
   private volatile boolean closed;
 
@@ -46,7 +50,8 @@ final class ControlChannel implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    connection.launchThread(true).setName("onionmx-tor-control-reader");
+    this.reader = connection.launchThread(true);
+    reader.setName("onionmx-tor-control-reader");
   }
 
   /**
@@ -70,14 +75,7 @@ final class ControlChannel implements AutoCloseable {
           Kind.CONNECTION_LOST, address, "the control connection to " + address + " is closed", e);
     }
     try {
-      return f.get(replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      close();
-      throw new TorControlException(
-          Kind.NO_REPLY,
-          address,
-          "Tor at " + address + " did not answer " + command + " within " + replyTimeout,
-          e);
+      return await(f, command);
     } catch (InterruptedException e) {
       close();
       Thread.currentThread().interrupt();
@@ -101,6 +99,38 @@ final class ControlChannel implements AutoCloseable {
           address,
           "the control connection to " + address + " failed during " + command + ": " + cause,
           cause);
+    }
+  }
+
+  /**
+   * Waits for the command's reply in short slices, watching jtorctl's reader thread: it ends when
+   * Tor closes the connection, and jtorctl then leaves a waiting command waiting forever.
+   */
+  private <T> T await(Future<T> f, String command)
+      throws TorControlException, InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + replyTimeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      try {
+        return f.get(Math.max(0, Math.min(left, WATCH_NANOS)), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        if (!reader.isAlive()) {
+          close();
+          throw new TorControlException(
+              Kind.CONNECTION_LOST,
+              address,
+              "Tor at " + address + " closed the control connection during " + command,
+              null);
+        }
+        if (deadline - System.nanoTime() <= 0) {
+          close();
+          throw new TorControlException(
+              Kind.NO_REPLY,
+              address,
+              "Tor at " + address + " did not answer " + command + " within " + replyTimeout,
+              e);
+        }
+      }
     }
   }
 
