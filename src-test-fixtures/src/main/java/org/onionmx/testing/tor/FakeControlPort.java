@@ -16,10 +16,11 @@ import java.util.concurrent.Executors;
 
 /**
  * A Tor control port on 127.0.0.1 that speaks just enough of the control protocol for a health
- * monitor: it accepts any {@code AUTHENTICATE}, answers {@code GETINFO status/bootstrap-phase} with
- * 100 % (or what {@link #bootstrapPhase} sets), {@code OK}s {@code SETEVENTS} and {@code SIGNAL},
- * refuses everything else with {@code 510}, records every command line, and sends asynchronous
- * {@code 650} events on demand ({@link #emit}). Use {@link PrivateTorNetwork} for the real thing.
+ * monitor: it accepts any {@code AUTHENTICATE} (or refuses all, see {@link #refuseAuthentication}),
+ * answers {@code GETINFO status/bootstrap-phase} with 100 % (or what {@link #bootstrapPhase} sets),
+ * {@code OK}s {@code SETEVENTS} and {@code SIGNAL}, refuses everything else with {@code 510},
+ * records every command line, and sends asynchronous {@code 650} events on demand ({@link #emit}).
+ * Use {@link PrivateTorNetwork} for the real thing.
  */
 public final class FakeControlPort implements AutoCloseable {
   private final ServerSocket server;
@@ -27,6 +28,7 @@ public final class FakeControlPort implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final List<OutputStream> clients = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean refuseAuthentication;
   private volatile String phase = "NOTICE BOOTSTRAP PROGRESS=100 TAG=done SUMMARY=\"Done\"";
 
   private FakeControlPort(ServerSocket server) {
@@ -48,6 +50,12 @@ public final class FakeControlPort implements AutoCloseable {
   /** Sets the value of {@code status/bootstrap-phase}, for example {@code NOTICE BOOTSTRAP ...}. */
   public FakeControlPort bootstrapPhase(String phase) {
     this.phase = phase;
+    return this;
+  }
+
+  /** From now on answers {@code AUTHENTICATE} with {@code 515 Authentication failed}. */
+  public FakeControlPort refuseAuthentication() {
+    this.refuseAuthentication = true;
     return this;
   }
 
@@ -109,6 +117,9 @@ public final class FakeControlPort implements AutoCloseable {
   }
 
   private String reply(String line) {
+    if (line.startsWith("AUTHENTICATE") && refuseAuthentication) {
+      return "515 Authentication failed: Password did not match HashedControlPassword value.\r\n";
+    }
     if (line.startsWith("AUTHENTICATE")
         || line.startsWith("SETEVENTS")
         || line.startsWith("SIGNAL ")) {

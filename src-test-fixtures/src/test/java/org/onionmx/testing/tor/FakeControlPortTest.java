@@ -41,4 +41,17 @@ class FakeControlPortTest {
       assertEquals(1, port.newnyms());
     }
   }
+
+  @Test
+  void refusesEveryAuthenticationWhenToldTo() throws IOException {
+    try (FakeControlPort port = FakeControlPort.start().refuseAuthentication();
+        Socket s = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port.port())) {
+      s.getOutputStream().write("AUTHENTICATE 00\r\n".getBytes(StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals(
+          "515 Authentication failed: Password did not match HashedControlPassword value.",
+          in.readLine());
+    }
+  }
 }
