@@ -211,7 +211,8 @@ public final class TorHealth {
     Snapshot changed;
     synchronized (this) {
       recoveries++;
-      changed = moveTo(State.RECOVERING, "stall: signalled NEWNYM (recovery " + recoveries + ")");
+      LOG.warn("Tor looks stalled: signalled NEWNYM (recovery {})", recoveries);
+      changed = moveTo(State.RECOVERING, "fresh circuits requested");
       if (changed == null) {
         changed = snapshotLocked(); // RECOVERING again: still a new recovery to tell
       }
