@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Address;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
@@ -94,6 +95,7 @@ class OnionSmtpTransportIT {
   private static MimeMessage message(Session session, String subject) throws MessagingException {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress(SENDER));
+    m.setRecipients(Message.RecipientType.TO, bob());
     m.setSubject(subject, "UTF-8");
     m.setText("über Tor, " + subject + "\r\n", "UTF-8");
     m.saveChanges();
@@ -121,14 +123,15 @@ class OnionSmtpTransportIT {
     assertEquals("Grüße through the provider", received.getSubject());
     assertEquals(message.getMessageID(), received.getMessageID());
     assertEquals("über Tor, Grüße through the provider", ((String) received.getContent()).strip());
-    assertEquals(1, greenMail.getReceivedMessagesForDomain(DOMAIN).length, "bob got it");
+    assertEquals("bob@" + DOMAIN, received.getAllRecipients()[0].toString());
   }
 
   /**
-   * The onion service stops: Tor answers 0x06 after its SocksTimeout. With a stall rule of one
-   * failure to one onion (the test has one onion and little time), that failure signals NEWNYM and
-   * the message is tried once more on fresh circuits (failing again: the service is still down).
-   * Once the service is back, delivery on the same transport recovers.
+   * The onion service stops: Tor answers 0x06 after its SocksTimeout (or an onion code such as
+   * 0xF2). With a stall rule of one failure to one onion (the test has one onion and little time),
+   * that failure signals NEWNYM and the message is tried once more on fresh circuits (failing
+   * again: the service is still down). Once the service is back, delivery on the same transport
+   * recovers.
    */
   @Test
   void stoppedOnionServiceStallsSignalsNewnymAndDeliveryRecovers() throws Exception {
@@ -148,7 +151,9 @@ class OnionSmtpTransportIT {
         OnionDeliveryException e = (OnionDeliveryException) failed.getNextException();
         Failure.Tor failure = assertInstanceOf(Failure.Tor.class, e.failure().orElseThrow());
         assertTrue(e.isTemporary(), e::getMessage);
-        assertEquals(0x06, failure.socksCode(), failure::toString);
+        // 0x06 (TTL expired) after SocksTimeout, or an onion code (0xF2 seen on the retry)
+        int code = failure.socksCode();
+        assertTrue(code == 0x06 || (code >= 0xF0 && code <= 0xF7), failure::toString);
         TorHealth.Snapshot stalled = t.health().snapshot();
         System.out.println(
             "[OnionSmtpTransportIT] onion service down: " + millis + " ms, " + stalled);
