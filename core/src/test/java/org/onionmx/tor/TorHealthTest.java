@@ -12,10 +12,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -176,6 +181,51 @@ class TorHealthTest {
     assertEquals(1, health.snapshot().circuitFailures());
     assertTrue(
         heard.stream().anyMatch(s -> s.bootstrap().map(BootstrapStatus::done).orElse(false)));
+  }
+
+  @Test
+  void newnymThatFailsIsNoRecoveryAndNoRetry() throws IOException {
+    TorHealth health = monitor().control(control).stallRule(1, 1, Duration.ofMinutes(1)).build();
+    control.close();
+
+    assertFalse(health.streamFailed(A, INTRO_FAILED, true));
+
+    assertEquals(0, health.snapshot().recoveries());
+  }
+
+  @Test
+  void concurrentFailuresAreAllCountedAndEachStallRecoversOnce() throws Exception {
+    TorHealth health = monitor().control(control).build();
+    int threads = 8;
+    int perThread = 30;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicInteger retries = new AtomicInteger();
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String onion = t % 2 == 0 ? A : B;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    if (health.streamFailed(onion, INTRO_FAILED, true)) {
+                      retries.incrementAndGet();
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Snapshot s = health.snapshot();
+    assertEquals(threads * perThread, s.totalFailures());
+    assertEquals(retries.get(), s.recoveries());
+    assertEquals(s.recoveries(), port.newnyms());
+    assertTrue(s.recoveries() >= 1 && s.recoveries() <= threads * perThread / 3, s.toString());
   }
 
   @Test
