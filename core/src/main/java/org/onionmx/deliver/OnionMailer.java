@@ -409,9 +409,10 @@ public final class OnionMailer implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Reports each onion stream's outcome to {@code health}, and retries a delivery's Tor-deferred
-     * recipients once when its failure makes the monitor signal {@code NEWNYM}; default none. One
-     * monitor may serve several mailers.
+     * Reports each attempt's Tor outcome to {@code health} (a session to the onion, new or pooled,
+     * is {@link TorHealth#streamOpened}; a {@link Failure.Tor} is {@link TorHealth#streamFailed}),
+     * and retries a delivery's Tor-deferred recipients once when its failure makes the monitor
+     * signal {@code NEWNYM}; default none. One monitor may serve several mailers.
      *
      * @throws NullPointerException if {@code health} is null
      */
