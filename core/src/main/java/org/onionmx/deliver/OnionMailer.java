@@ -20,10 +20,12 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
 import org.onionmx.tor.IsolationMode;
 import org.onionmx.tor.StreamOpener;
+import org.onionmx.tor.TorHealth;
 import org.onionmx.tor.TorSocksConnector;
 
 /**
@@ -38,6 +40,11 @@ import org.onionmx.tor.TorSocksConnector;
  * <p>Nothing names this machine on the way: EHLO sends {@link Builder#ehloName} (default {@value
  * #DEFAULT_EHLO_NAME}), not the local host name; the transport is built without a host in any
  * {@code URLName}, so Jakarta Mail resolves nothing; the onion name goes to Tor as a name.
+ *
+ * <p>With a {@link Builder#health(TorHealth) health monitor}, every onion stream's outcome is
+ * reported to it; when a Tor failure of a delivery makes the monitor signal {@code NEWNYM}, the
+ * recipients of that delivery deferred by temporary Tor failures are tried once more, on the fresh
+ * circuits.
  *
  * <p>Immutable and thread-safe; build with {@link #newBuilder()}. Owns a pool of open sessions and
  * a thread closing idle ones: {@link #close()} it.
@@ -78,8 +85,10 @@ public final class OnionMailer implements AutoCloseable {
   private final SessionPool pool;
   private final Session messageSession;
   private final ScheduledExecutorService reaper;
+  private final TorHealth health;
 
   private OnionMailer(Builder b) {
+    this.health = b.health;
     this.isolation = b.isolation;
     this.ehloName = b.ehloName;
     this.tls = b.tls;
@@ -187,11 +196,51 @@ public final class OnionMailer implements AutoCloseable {
       }
     }
     String messageKey = UUID.randomUUID().toString();
-    return Failover.run(
-        route,
-        envelope,
-        (target, pending) ->
-            attempt(destination(route.domain(), target, messageKey), target, message, pending));
+    AtomicBoolean recovered = new AtomicBoolean();
+    Failover.Attempt attempt =
+        (target, pending) -> {
+          Destination destination = destination(route.domain(), target, messageKey);
+          try {
+            Map<String, RecipientResult> results = attempt(destination, target, message, pending);
+            if (health != null) {
+              health.streamOpened(destination.host());
+            }
+            return results;
+          } catch (TargetFailure f) {
+            if (health != null
+                && f.failure() instanceof Failure.Tor tor
+                && health.streamFailed(destination.host(), tor.socksCode(), tor.temporary())) {
+              recovered.set(true);
+            }
+            throw f;
+          }
+        };
+    DeliveryReport report = Failover.run(route, envelope, attempt);
+    if (!recovered.get()) {
+      return report;
+    }
+    return retryOnFreshCircuits(route, envelope, report, attempt);
+  }
+
+  /** After a NEWNYM: once more for the recipients deferred by a temporary Tor failure. */
+  private static DeliveryReport retryOnFreshCircuits(
+      Resolution.Routed route, Envelope envelope, DeliveryReport first, Failover.Attempt attempt) {
+    List<String> again =
+        first.ofType(RecipientResult.Deferred.class).stream()
+            .filter(d -> d.failure() instanceof Failure.Tor)
+            .map(RecipientResult::recipient)
+            .toList();
+    if (again.isEmpty()) {
+      return first;
+    }
+    DeliveryReport second = Failover.run(route, new Envelope(envelope.mailFrom(), again), attempt);
+    List<RecipientResult> results = new ArrayList<>();
+    for (RecipientResult r : first.results()) {
+      results.add(again.contains(r.recipient()) ? second.resultFor(r.recipient()) : r);
+    }
+    List<OnionTarget> tried = new ArrayList<>(first.targetsTried());
+    tried.addAll(second.targetsTried());
+    return new DeliveryReport(first.domain(), results, tried);
   }
 
   /** One target: a session from the pool (a fresh one if a reused one turns out stale). */
@@ -358,8 +407,22 @@ public final class OnionMailer implements AutoCloseable {
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration healthCheckAfter = DEFAULT_HEALTH_CHECK_AFTER;
     private Clock clock = Clock.systemUTC();
+    private TorHealth health;
 
     private Builder() {}
+
+    /**
+     * Reports each attempt's Tor outcome to {@code health} (a session to the onion, new or pooled,
+     * is {@link TorHealth#streamOpened}; a {@link Failure.Tor} is {@link TorHealth#streamFailed}),
+     * and retries a delivery's Tor-deferred recipients once when its failure makes the monitor
+     * signal {@code NEWNYM}; default none. One monitor may serve several mailers.
+     *
+     * @throws NullPointerException if {@code health} is null
+     */
+    public Builder health(TorHealth health) {
+      this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
 
     /**
      * Opens the Tor streams; default a {@link TorSocksConnector} for 127.0.0.1:9050 with its

@@ -3,6 +3,7 @@ package org.onionmx.tor;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,6 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import net.freehaven.tor.control.NullEventHandler;
+import net.freehaven.tor.control.RawEventListener;
 import net.freehaven.tor.control.TorControlConnection;
 import net.freehaven.tor.control.TorControlError;
 import org.onionmx.tor.TorControlException.Kind;
@@ -132,6 +135,22 @@ final class ControlChannel implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Delivers the asynchronous events named in {@code events} (for example {@code CIRC}) to {@code
+   * listener}, on jtorctl's reader thread: the listener must not send commands on this channel.
+   */
+  void subscribe(List<String> events, RawEventListener listener) throws TorControlException {
+    connection.setEventHandler(new NullEventHandler()); // jtorctl wants one besides raw listeners
+    connection.addRawEventListener(listener);
+    call(
+        "SETEVENTS " + String.join(" ", events),
+        Kind.COMMAND_REFUSED,
+        c -> {
+          c.setEvents(events);
+          return null;
+        });
   }
 
   boolean isClosed() {

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.freehaven.tor.control.ConfigEntry;
+import net.freehaven.tor.control.RawEventListener;
 import org.onionmx.tor.TorControlException.Kind;
 
 /**
@@ -183,6 +184,14 @@ public final class TorControl implements AutoCloseable {
           c.signal("NEWNYM");
           return null;
         });
+  }
+
+  /**
+   * Subscribes {@code listener} to the named events; it runs on jtorctl's reader thread and must
+   * neither block nor send commands.
+   */
+  void subscribe(List<String> events, RawEventListener listener) throws TorControlException {
+    channel.subscribe(events, listener);
   }
 
   /** Closes the connection; later commands fail with {@link Kind#CONNECTION_LOST}. Idempotent. */

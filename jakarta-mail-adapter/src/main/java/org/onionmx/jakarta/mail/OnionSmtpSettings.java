@@ -16,6 +16,8 @@ import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.DomainNames;
 import org.onionmx.tor.IsolationMode;
+import org.onionmx.tor.TorControl;
+import org.onionmx.tor.TorHealth;
 
 /**
  * The {@code mail.onion-smtp.*} session properties, read in this one place into immutable values.
@@ -37,6 +39,10 @@ import org.onionmx.tor.IsolationMode;
  * @param ehlo the EHLO name, or null for the library's neutral default
  * @param connectTimeout connect timeout, or null for the default
  * @param timeout read timeout, or null for the default
+ * @param control the Tor control port to recover through, or null for none
+ * @param stallFailures the health monitor's stall rule: failures in a run
+ * @param stallDestinations the stall rule: distinct onions in the run
+ * @param stallWindow the stall rule: how long a failure stays in the run
  */
 record OnionSmtpSettings(
     String socksHost,
@@ -53,7 +59,11 @@ record OnionSmtpSettings(
     Map<String, String> pins,
     String ehlo,
     Duration connectTimeout,
-    Duration timeout) {
+    Duration timeout,
+    Control control,
+    int stallFailures,
+    int stallDestinations,
+    Duration stallWindow) {
 
   /** The property prefix. */
   static final String PREFIX = "mail.onion-smtp.";
@@ -64,6 +74,33 @@ record OnionSmtpSettings(
     ONION_PREFERRED,
     /** Fail it: nothing goes over the clearnet. */
     ONION_ONLY
+  }
+
+  /**
+   * Where Tor's control port is and how to authenticate ({@code mail.onion-smtp.control.*}).
+   *
+   * @param host an IP literal or {@code localhost}
+   * @param port the port
+   * @param password the control password, or null
+   * @param cookie the cookie file, or null
+   */
+  record Control(String host, int port, String password, Path cookie) {
+    /** The host's address, without a DNS look-up. */
+    InetAddress address() {
+      return literal(host);
+    }
+
+    /** Without the password. */
+    @Override
+    public String toString() {
+      return "Control["
+          + host
+          + ":"
+          + port
+          + (password != null ? ", password" : "")
+          + (cookie != null ? ", cookie " + cookie : "")
+          + "]";
+    }
   }
 
   /** TLS on the onion hop. */
@@ -93,7 +130,14 @@ record OnionSmtpSettings(
           "starttls",
           "ehlo",
           "connectiontimeout",
-          "timeout");
+          "timeout",
+          "control.host",
+          "control.port",
+          "control.password",
+          "control.cookie",
+          "health.stall-failures",
+          "health.stall-destinations",
+          "health.stall-window");
 
   private static final String PIN_PREFIX = "tls.pin.";
 
@@ -158,8 +202,14 @@ record OnionSmtpSettings(
         pins.put(normalized, pin);
       }
     }
+    int stallFailures =
+        r.integer("health.stall-failures", TorHealth.DEFAULT_STALL_FAILURES, 1, 1_000_000);
+    int stallDestinations =
+        r.integer(
+            "health.stall-destinations", TorHealth.DEFAULT_STALL_DESTINATIONS, 1, stallFailures);
+    Duration stallWindow = r.millis("health.stall-window");
     return new OnionSmtpSettings(
-        r.socksHost(),
+        r.host("socks.host"),
         r.integer("socks.port", 9050, 1, 65535),
         r.choice("isolation", IsolationMode.PER_DESTINATION, IsolationMode.class),
         maps,
@@ -173,16 +223,24 @@ record OnionSmtpSettings(
         pins,
         r.text("ehlo"),
         r.millis("connectiontimeout"),
-        r.millis("timeout"));
+        r.millis("timeout"),
+        r.control(),
+        stallFailures,
+        stallDestinations,
+        stallWindow == null ? TorHealth.DEFAULT_STALL_WINDOW : stallWindow);
   }
 
   /** The SOCKS listener's address, without a DNS look-up. */
   InetAddress socksAddress() {
-    if (socksHost.equalsIgnoreCase("localhost")) {
+    return literal(socksHost);
+  }
+
+  private static InetAddress literal(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
       return InetAddress.getLoopbackAddress();
     }
     try {
-      return InetAddress.getByName(socksHost); // an IP literal: checked in from(), no look-up
+      return InetAddress.getByName(host); // an IP literal: checked in from(), no look-up
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
@@ -263,8 +321,29 @@ record OnionSmtpSettings(
       throw bad(key, value, "one of " + String.join(", ", names));
     }
 
-    String socksHost() {
-      String value = text("socks.host");
+    /** The control port, if any {@code control.*} key is set. */
+    Control control() {
+      boolean any =
+          properties.stringPropertyNames().stream()
+              .anyMatch(n -> n.startsWith(PREFIX + "control."));
+      if (!any) {
+        return null;
+      }
+      String password = text("control.password");
+      String cookie = text("control.cookie");
+      if (password != null && cookie != null) {
+        throw new IllegalArgumentException(
+            PREFIX + "control.password and " + PREFIX + "control.cookie: set one, not both");
+      }
+      return new Control(
+          host("control.host"),
+          integer("control.port", TorControl.DEFAULT_PORT, 1, 65535),
+          password,
+          cookie == null ? null : Path.of(cookie));
+    }
+
+    String host(String key) {
+      String value = text(key);
       if (value == null || value.equalsIgnoreCase("localhost")) {
         return value == null ? "127.0.0.1" : value;
       }
@@ -273,7 +352,7 @@ record OnionSmtpSettings(
               ? value.substring(1, value.length() - 1)
               : value;
       if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-        throw bad("socks.host", value, "an IP address or localhost (names are not looked up)");
+        throw bad(key, value, "an IP address or localhost (names are not looked up)");
       }
       return literal;
     }

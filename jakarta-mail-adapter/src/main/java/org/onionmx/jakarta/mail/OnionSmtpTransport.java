@@ -23,6 +23,7 @@ import org.onionmx.deliver.DeliveryReport;
 import org.onionmx.deliver.Envelope;
 import org.onionmx.deliver.OnionMailer;
 import org.onionmx.resolve.Resolution;
+import org.onionmx.tor.TorHealth;
 
 /**
  * The {@code onion-smtp} transport. Recipients are grouped by domain and each domain is resolved
@@ -74,7 +75,9 @@ public final class OnionSmtpTransport extends Transport {
    * {@code .port}, {@code .user}, then the {@code smtp} transport's own {@code mail.smtp.*}).
    *
    * @throws MessagingException naming the property, for an unknown {@code mail.onion-smtp.*} key, a
-   *     bad value or a map that cannot be read
+   *     bad value, a map that cannot be read, or a Tor control port ({@code
+   *     mail.onion-smtp.control.*}) that refuses the password or cookie; a control port that does
+   *     not answer is only logged, and delivery goes on without {@code NEWNYM} recovery
    * @throws IllegalStateException if already connected
    */
   @Override
@@ -103,6 +106,21 @@ public final class OnionSmtpTransport extends Transport {
     relay = clearnet;
     setConnected(true);
     notifyConnectionListeners(ConnectionEvent.OPENED);
+  }
+
+  /**
+   * The Tor health monitor of this connection: onion failures per destination, recoveries ({@code
+   * NEWNYM}, with {@code mail.onion-smtp.control.*} set), bootstrap. Poll its {@link
+   * TorHealth#snapshot() snapshot} or {@link TorHealth#addListener add a listener}. A new monitor
+   * comes with each {@code connect}.
+   *
+   * @throws IllegalStateException if not connected
+   */
+  public synchronized TorHealth health() {
+    if (stack == null) {
+      throw new IllegalStateException("not connected");
+    }
+    return stack.health;
   }
 
   /** Always true: connecting opens nothing, routes are chosen per recipient. */

@@ -8,30 +8,84 @@ import org.onionmx.deliver.TlsMode;
 import org.onionmx.resolve.MapException;
 import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionResolver;
+import org.onionmx.tor.TorControl;
+import org.onionmx.tor.TorControlException;
+import org.onionmx.tor.TorHealth;
 import org.onionmx.tor.TorSocksConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one place that turns {@link OnionSmtpSettings} into the core's resolver and mailer. One stack
- * per connected {@link OnionSmtpTransport}: the resolver's SRV cache and the mailer's pool of open
- * onion sessions live as long as the connection and are dropped by {@link #close()}.
+ * The one place that turns {@link OnionSmtpSettings} into the core's resolver, health monitor and
+ * mailer. One stack per connected {@link OnionSmtpTransport}: the resolver's SRV cache, the
+ * mailer's pool of open onion sessions and the control connection live as long as the connection
+ * and are dropped by {@link #close()}.
+ *
+ * <p>With {@code mail.onion-smtp.control.*} set, the stack connects to Tor's control port so that
+ * the health monitor can signal {@code NEWNYM}. A control port that refuses the cookie or password,
+ * or a cookie file that cannot be read, is a configuration error: {@code connect} fails with a
+ * {@link MessagingException} naming the property. A control port that does not answer (Tor not
+ * running yet, a firewall) is logged as a warning and the monitor counts and reports without
+ * recovering: delivery itself needs only the SOCKS port.
  */
 final class OnionStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OnionStack.class);
+
   final OnionSmtpSettings settings;
   final OnionResolver resolver;
   final OnionMailer mailer;
+  final TorHealth health;
+  private final TorControl control;
 
-  private OnionStack(OnionSmtpSettings settings, OnionResolver resolver, OnionMailer mailer) {
+  private OnionStack(
+      OnionSmtpSettings settings,
+      OnionResolver resolver,
+      OnionMailer mailer,
+      TorHealth health,
+      TorControl control) {
     this.settings = settings;
     this.resolver = resolver;
     this.mailer = mailer;
+    this.health = health;
+    this.control = control;
   }
 
   /**
-   * Builds the stack; opens no connection.
+   * Builds the stack; opens no connection but the control connection, if configured.
    *
-   * @throws MessagingException naming the property, if a map cannot be read or a value is refused
+   * @throws MessagingException naming the property, if a map cannot be read, a value is refused, or
+   *     the control port refuses the credentials
    */
   static OnionStack open(OnionSmtpSettings s) throws MessagingException {
+    TorControl control = control(s.control());
+    try {
+      TorHealth health = null;
+      if (control != null) {
+        try {
+          health = monitor(s).control(control).build();
+        } catch (TorControlException e) {
+          LOG.warn(
+              "Tor control port {} failed, so no NEWNYM recovery (delivery goes on): {}",
+              e.controlPort(),
+              e.getMessage());
+          control.close();
+          control = null;
+        }
+      }
+      if (health == null) {
+        health = countingOnly(monitor(s));
+      }
+      return open(s, health, control);
+    } catch (MessagingException | RuntimeException e) {
+      if (control != null) {
+        control.close();
+      }
+      throw e;
+    }
+  }
+
+  private static OnionStack open(OnionSmtpSettings s, TorHealth health, TorControl control)
+      throws MessagingException {
     OnionResolver.Builder resolver =
         OnionResolver.newBuilder().map(map(s)).srv(s.srv()).dnssec(s.dnssec());
     if (!s.dnsServers().isEmpty()) {
@@ -53,8 +107,58 @@ final class OnionStack implements AutoCloseable {
     for (Map.Entry<String, String> pin : s.pins().entrySet()) {
       property("tls.pin." + pin.getKey(), () -> mailer.pin(pin.getKey(), pin.getValue()));
     }
-    mailer.streamOpener(tor.build());
-    return new OnionStack(s, resolver.build(), mailer.build());
+    mailer.streamOpener(tor.build()).health(health);
+    return new OnionStack(s, resolver.build(), mailer.build(), health, control);
+  }
+
+  /** The control connection, or null if none is configured or it does not answer. */
+  private static TorControl control(OnionSmtpSettings.Control c) throws MessagingException {
+    if (c == null) {
+      return null;
+    }
+    TorControl.Builder b = TorControl.newBuilder().address(c.address(), c.port());
+    if (c.password() != null) {
+      b.password(c.password());
+    }
+    if (c.cookie() != null) {
+      b.cookieFile(c.cookie());
+    }
+    try {
+      return b.connect();
+    } catch (TorControlException e) {
+      String key =
+          c.cookie() != null ? "control.cookie" : c.password() != null ? "control.password" : null;
+      if (e.kind() == TorControlException.Kind.AUTHENTICATION_REFUSED
+          || e.kind() == TorControlException.Kind.COOKIE_UNREADABLE) {
+        throw new MessagingException(
+            OnionSmtpSettings.PREFIX
+                + (key == null ? "control.password or control.cookie is needed" : key)
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+      LOG.warn(
+          "Tor control port {} not usable, so no NEWNYM recovery (delivery goes on): {}",
+          e.controlPort(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  private static TorHealth.Builder monitor(OnionSmtpSettings s) throws MessagingException {
+    TorHealth.Builder b = TorHealth.newBuilder();
+    property(
+        "health.stall-window",
+        () -> b.stallRule(s.stallFailures(), s.stallDestinations(), s.stallWindow()));
+    return b;
+  }
+
+  private static TorHealth countingOnly(TorHealth.Builder b) {
+    try {
+      return b.build();
+    } catch (TorControlException e) {
+      throw new AssertionError("a monitor without a control port talks to none", e);
+    }
   }
 
   private static OnionMap map(OnionSmtpSettings s) throws MessagingException {
@@ -78,5 +182,8 @@ final class OnionStack implements AutoCloseable {
   @Override
   public void close() {
     mailer.close();
+    if (control != null) {
+      control.close();
+    }
   }
 }

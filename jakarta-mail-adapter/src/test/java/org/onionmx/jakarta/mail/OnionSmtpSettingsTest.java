@@ -40,6 +40,50 @@ class OnionSmtpSettingsTest {
     assertEquals(OnionSmtpSettings.Starttls.OFF, s.starttls());
     assertNull(s.ehlo());
     assertNull(s.timeout());
+    assertNull(s.control());
+    assertEquals(3, s.stallFailures());
+    assertEquals(2, s.stallDestinations());
+    assertEquals(Duration.ofMinutes(10), s.stallWindow());
+  }
+
+  @Test
+  void controlKeysAreRead() {
+    OnionSmtpSettings s =
+        OnionSmtpSettings.from(
+            props(
+                "mail.onion-smtp.control.host", "::1",
+                "mail.onion-smtp.control.port", "9151",
+                "mail.onion-smtp.control.cookie", "/run/tor/control.authcookie",
+                "mail.onion-smtp.health.stall-failures", "5",
+                "mail.onion-smtp.health.stall-destinations", "1",
+                "mail.onion-smtp.health.stall-window", "30000"));
+    assertEquals(
+        new OnionSmtpSettings.Control("::1", 9151, null, Path.of("/run/tor/control.authcookie")),
+        s.control());
+    assertEquals(5, s.stallFailures());
+    assertEquals(1, s.stallDestinations());
+    assertEquals(Duration.ofSeconds(30), s.stallWindow());
+  }
+
+  @Test
+  void anyControlKeyMeansTheDefaultControlPort() {
+    OnionSmtpSettings.Control c =
+        OnionSmtpSettings.from(props("mail.onion-smtp.control.password", "pw")).control();
+    assertEquals(new OnionSmtpSettings.Control("127.0.0.1", 9051, "pw", null), c);
+    assertFalse(c.toString().contains("pw"), c.toString());
+  }
+
+  @Test
+  void passwordAndCookieTogetherAreRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                OnionSmtpSettings.from(
+                    props(
+                        "mail.onion-smtp.control.password", "pw",
+                        "mail.onion-smtp.control.cookie", "/tmp/c")));
+    assertTrue(e.getMessage().contains("mail.onion-smtp.control.cookie"), e.getMessage());
   }
 
   @Test
@@ -123,6 +167,11 @@ class OnionSmtpSettingsTest {
           {"mail.onion-smtp.dns.servers", "dns.example.org"},
           {"mail.onion-smtp.require-onion", "bad..domain"},
           {"mail.onion-smtp.tls.pin.example.org", "md5/abc"},
+          {"mail.onion-smtp.control.port", "0"},
+          {"mail.onion-smtp.control.host", "tor.example.org"},
+          {"mail.onion-smtp.health.stall-failures", "0"},
+          {"mail.onion-smtp.health.stall-destinations", "4"},
+          {"mail.onion-smtp.health.stall-window", "0"},
         }) {
       IllegalArgumentException e =
           assertThrows(
