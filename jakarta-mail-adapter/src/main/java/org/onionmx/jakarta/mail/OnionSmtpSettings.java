@@ -31,6 +31,7 @@ import org.onionmx.tor.TorHealth;
  * @param bundledMap whether the bundled public map is used
  * @param srv whether SRV look-ups are made
  * @param dnsServers the DNS servers for SRV look-ups; empty means the system's
+ * @param dnsOverTor whether SRV look-ups go as DNS over TCP through Tor to {@code dnsServers}
  * @param dnssec the DNSSEC policy for SRV answers
  * @param policy what happens to domains without an onion route
  * @param requireOnion domains that always fail closed without an onion route
@@ -52,6 +53,7 @@ record OnionSmtpSettings(
     boolean bundledMap,
     boolean srv,
     List<DnsServer> dnsServers,
+    boolean dnsOverTor,
     DnssecPolicy dnssec,
     Policy policy,
     Set<String> requireOnion,
@@ -124,6 +126,7 @@ record OnionSmtpSettings(
           "map",
           "srv",
           "dns.servers",
+          "dns.over-tor",
           "dnssec",
           "policy",
           "require-onion",
@@ -216,6 +219,7 @@ record OnionSmtpSettings(
         bundled,
         r.bool("srv", true),
         dnsServers,
+        r.bool("dns.over-tor", false),
         r.choice("dnssec", DnssecPolicy.PREFER, DnssecPolicy.class),
         r.choice("policy", Policy.ONION_PREFERRED, Policy.class),
         requireOnion,

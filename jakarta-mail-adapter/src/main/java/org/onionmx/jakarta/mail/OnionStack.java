@@ -107,7 +107,19 @@ final class OnionStack implements AutoCloseable {
     for (Map.Entry<String, String> pin : s.pins().entrySet()) {
       property("tls.pin." + pin.getKey(), () -> mailer.pin(pin.getKey(), pin.getValue()));
     }
-    mailer.streamOpener(tor.build()).health(health);
+    TorSocksConnector connector = tor.build();
+    if (s.dnsOverTor()) {
+      if (s.dnsServers().isEmpty()) {
+        throw new MessagingException(
+            OnionSmtpSettings.PREFIX
+                + "dns.over-tor needs "
+                + OnionSmtpSettings.PREFIX
+                + "dns.servers: the system's resolver is usually a local address a Tor exit cannot"
+                + " reach");
+      }
+      resolver.dnsOverTor(connector);
+    }
+    mailer.streamOpener(connector).health(health);
     return new OnionStack(s, resolver.build(), mailer.build(), health, control);
   }
 

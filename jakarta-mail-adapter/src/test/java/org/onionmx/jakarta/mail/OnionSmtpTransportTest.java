@@ -303,4 +303,35 @@ class OnionSmtpTransportTest {
     }
     assertEquals(1, world.onionServer.getReceivedMessages().length);
   }
+
+  @Test
+  void dnsOverTorSendsTheSrvLookUpThroughTheSocksPortOnly() throws Exception {
+    world.tor.route("127.0.0.1", world.dns.port()); // the "exit" reaches the configured server
+    Properties p = world.properties();
+    p.setProperty("mail.onion-smtp.dns.over-tor", "true");
+    Session session = Session.getInstance(p);
+    try (Transport t = connected(p, null)) {
+      t.sendMessage(message(session), to("carol@" + SRV));
+    }
+
+    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.dns.queries().size());
+    assertEquals(
+        org.onionmx.testing.dns.FakeDnsServer.Transport.TCP,
+        world.dns.queries().get(0).transport());
+    assertEquals(
+        List.of("127.0.0.1", "mx." + ONION),
+        world.tor.connects().stream().map(ConnectRequest::host).toList());
+  }
+
+  @Test
+  void dnsOverTorWithoutConfiguredServersIsAnErrorNamingBothProperties() throws Exception {
+    Properties p = world.properties();
+    p.setProperty("mail.onion-smtp.dns.over-tor", "true");
+    p.remove("mail.onion-smtp.dns.servers");
+    Transport t = Session.getInstance(p).getTransport(OnionSmtp.PROTOCOL);
+    MessagingException e = assertThrows(MessagingException.class, t::connect);
+    assertTrue(e.getMessage().contains("mail.onion-smtp.dns.over-tor"), e.getMessage());
+    assertTrue(e.getMessage().contains("mail.onion-smtp.dns.servers"), e.getMessage());
+  }
 }
