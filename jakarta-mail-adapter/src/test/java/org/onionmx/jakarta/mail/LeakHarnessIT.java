@@ -189,6 +189,33 @@ class LeakHarnessIT {
     assertOnlyTorConnections(run, Set.of(53, run.dnsPort()));
   }
 
+  @Test
+  void jakartaProviderWithSrvOverTorConnectsOnlyToTorAndAsksTheSystemNothing() throws Exception {
+    Run run = probe("jakarta-srv-over-tor");
+
+    assertEquals(2, run.delivered(), run::toString);
+    assertEquals(List.of(), run.systemDns(), run::toString);
+    assertTrue(
+        run.configuredDns().contains("_onion-mx._tcp." + LeakProbe.SRV + " SRV"), run::toString);
+    assertEquals(List.of(), run.onionQueries(), run::toString);
+    // The DNS server is reached only by the proxy, once per SOCKS CONNECT to it: the resolver
+    // itself made no connection but to the SOCKS port.
+    String dnsDestination = "127.0.0.1:" + run.dnsPort();
+    long viaTor = run.socks().stream().filter(dnsDestination::equals).count();
+    assertTrue(viaTor >= 1, run::toString);
+    assertEquals(viaTor, run.connectsTo(run.dnsPort()).size(), run::toString);
+    for (Connect c : run.connects()) {
+      assertTrue(
+          c.port() == run.socksPort() || c.port() == run.sinkPort() || c.port() == run.dnsPort(),
+          () -> "a connection that is not to Tor's SOCKS port: " + c + " in " + run);
+    }
+    assertEquals(
+        run.socks().size() - viaTor,
+        run.connectsTo(run.sinkPort()).size(),
+        () -> "only the proxy connects to the sink, once per CONNECT: " + run);
+    assertEquals(List.of(), run.unixConnects(), "a name service socket answered: " + run);
+  }
+
   /** The control: the harness must see the leak that Angus Mail's own SOCKS support makes. */
   @Test
   void harnessSeesAngusSocksPathLookUpTheOnionName() throws Exception {

@@ -46,8 +46,9 @@ import org.onionmx.tor.TorSocksConnector;
  * </pre>
  *
  * Modes: {@code core-map}, {@code jakarta-map}, {@code jakarta-map-mail-from} (the same with {@code
- * mail.from} in the session), {@code jakarta-srv}, and {@code angus-socks}, the control that must
- * leak (Angus Mail's own SOCKS path resolves the onion name locally).
+ * mail.from} in the session), {@code jakarta-srv}, {@code jakarta-srv-over-tor} (SRV as DNS over
+ * Tor, {@code mail.from} set), and {@code angus-socks}, the control that must leak (Angus Mail's
+ * own SOCKS path resolves the onion name locally).
  */
 final class LeakProbe {
   static final String SERVICE_ID = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid";
@@ -77,6 +78,10 @@ final class LeakProbe {
           case "jakarta-map" -> jakarta(tor, configured, false, false, out);
           case "jakarta-map-mail-from" -> jakarta(tor, configured, false, true, out);
           case "jakarta-srv" -> jakarta(tor, configured, true, false, out);
+          case "jakarta-srv-over-tor" -> {
+            tor.route("127.0.0.1", configured.port()); // the "exit" to the configured server
+            jakarta(tor, configured, true, true, out, true);
+          }
           case "angus-socks" -> angusSocks(tor, out);
           default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
@@ -139,6 +144,18 @@ final class LeakProbe {
   private static void jakarta(
       FakeTorProxy tor, FakeDnsServer configured, boolean srv, boolean mailFrom, PrintStream out)
       throws Exception {
+    jakarta(tor, configured, srv, mailFrom, out, false);
+  }
+
+  /** As above; with {@code overTor} the SRV look-ups go as DNS over TCP through the proxy. */
+  private static void jakarta(
+      FakeTorProxy tor,
+      FakeDnsServer configured,
+      boolean srv,
+      boolean mailFrom,
+      PrintStream out,
+      boolean overTor)
+      throws Exception {
     Path map = Files.createTempFile("leak-probe-map", ".yml");
     Files.writeString(map, "'" + MX + "': [" + PINNED + "]\n");
     Properties p = new Properties();
@@ -154,6 +171,7 @@ final class LeakProbe {
       p.setProperty("mail.onion-smtp.srv", "true");
       p.setProperty("mail.onion-smtp.dns.servers", "127.0.0.1:" + configured.port());
       p.setProperty("mail.onion-smtp.dnssec", "off");
+      p.setProperty("mail.onion-smtp.dns.over-tor", String.valueOf(overTor));
     } else {
       p.setProperty("mail.onion-smtp.map", map.toString());
       p.setProperty("mail.onion-smtp.srv", "false");
