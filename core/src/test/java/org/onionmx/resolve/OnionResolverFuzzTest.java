@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.onionmx.resolve.Resolution.CouldNotTell;
@@ -40,8 +43,15 @@ class OnionResolverFuzzTest {
   private static WireResponder server;
   private static Map<DnssecPolicy, OnionResolver> resolvers;
 
+  /** Where the code under test may connect while fuzzing (Jazzer's SSRF detector): loopback. */
+  private static final Set<String> LOOPBACK =
+      Set.of("localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1");
+
+  private static SilentCloseable loopbackOnly;
+
   @BeforeAll
   static void start() throws IOException {
+    loopbackOnly = BugDetectors.allowNetworkConnections((host, port) -> LOOPBACK.contains(host));
     server = WireResponder.start();
     resolvers = new EnumMap<>(DnssecPolicy.class);
     for (DnssecPolicy policy : DnssecPolicy.values()) {
@@ -60,6 +70,7 @@ class OnionResolverFuzzTest {
 
   @AfterAll
   static void stop() {
+    loopbackOnly.close();
     server.close();
   }
 

@@ -2,6 +2,8 @@ package org.onionmx.postfix;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +41,15 @@ class TransportTableFuzzTest {
   private static FakeDnsServer dns;
   private static TransportTable table;
 
+  /** Where the code under test may connect while fuzzing (Jazzer's SSRF detector): loopback. */
+  private static final Set<String> LOOPBACK =
+      Set.of("localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1");
+
+  private static SilentCloseable loopbackOnly;
+
   @BeforeAll
   static void start() throws IOException {
+    loopbackOnly = BugDetectors.allowNetworkConnections((host, port) -> LOOPBACK.contains(host));
     dns = FakeDnsServer.start();
     dns.add("_onion-mx._tcp.srv.example. 300 IN SRV 10 5 2525 " + SRV + ".");
     dns.fault("_onion-mx._tcp.broken.example.", DnsFault.servFail());
@@ -57,6 +66,7 @@ class TransportTableFuzzTest {
 
   @AfterAll
   static void stop() {
+    loopbackOnly.close();
     dns.close();
   }
 
