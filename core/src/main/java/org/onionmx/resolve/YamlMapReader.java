@@ -256,10 +256,14 @@ final class YamlMapReader {
     }
   }
 
-  /** Fails a read that would pass a line longer than {@link #MAX_LINE}. */
+  /**
+   * Fails a read that would pass a line longer than {@link #MAX_LINE}. Lines end where SnakeYAML
+   * ends them: at LF, CR, CR LF, NEL, LS or PS.
+   */
   private static final class LineLimit extends FilterReader {
     private int line = 1;
     private int column;
+    private boolean afterCr;
 
     LineLimit(Reader in) {
       super(in);
@@ -275,11 +279,17 @@ final class YamlMapReader {
     public int read(char[] buf, int off, int len) throws IOException {
       int n = in.read(buf, off, len);
       for (int i = off; i < off + n; i++) {
-        if (buf[i] == '\n') {
-          line++;
+        char c = buf[i];
+        if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+          if (!(c == '\n' && afterCr)) {
+            line++;
+          }
           column = 0;
+          afterCr = c == '\r';
         } else if (++column > MAX_LINE) {
           throw new LineTooLong(line);
+        } else {
+          afterCr = false;
         }
       }
       return n;

@@ -214,6 +214,26 @@ class OnionMapYamlTest {
   }
 
   @Test
+  void bigMapWithCarriageReturnLineEndsIsNotOneLongLine() throws Exception {
+    for (String end : List.of("\r", "\r\n", "\u2028")) {
+      StringBuilder yaml = new StringBuilder("'" + A + "':" + end);
+      for (int i = 0; i < 5_000; i++) {
+        yaml.append("  - d").append(i).append(".example").append(end);
+      }
+      assertTrue(yaml.length() > YamlMapReader.MAX_LINE);
+      assertEquals(5_000, parse(yaml.toString()).size(), "line end " + end.codePointAt(0));
+    }
+  }
+
+  @Test
+  void hugeLineAfterCarriageReturnsCarriesItsLineNumber() {
+    String huge = ("a".repeat(60) + ".").repeat(40_000) + "org";
+    Problem p = onlyProblem("'" + A + "':\r\r\n  - '" + huge + "'\r");
+    assertEquals(3, p.line());
+    assertEquals("line longer than 65536 characters", p.message());
+  }
+
+  @Test
   void hugeKeyIsASyntaxErrorBeyondTheSimpleKeyLimit() {
     MapException e =
         assertThrows(
