@@ -2,6 +2,7 @@ package org.onionmx.postfix;
 
 import java.util.Objects;
 import org.onionmx.resolve.InvalidDomainException;
+import org.onionmx.resolve.InvalidOnionAddressException;
 import org.onionmx.resolve.OnionResolver;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
@@ -49,6 +50,10 @@ final class TransportTable {
     Resolution resolution;
     try {
       resolution = resolver.resolve(domain);
+    } catch (InvalidOnionAddressException e) {
+      // A .onion domain that can never work (v2, mistyped): bounce it now. A 500 would send Postfix
+      // on to its default transport, which looks the name up in DNS; a 400 would defer it for days.
+      return "200 " + TcpTableCodec.encode("error:5.1.2 " + e.getMessage());
     } catch (InvalidDomainException e) {
       return "500 " + TcpTableCodec.encode(e.getMessage());
     } catch (RuntimeException e) {

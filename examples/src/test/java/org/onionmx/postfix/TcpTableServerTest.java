@@ -120,6 +120,18 @@ class TcpTableServerTest {
   }
 
   @Test
+  void invalidOnionDomainBouncesThroughTheErrorTransportAndAsksNoOne() throws IOException {
+    try (Client c = new Client()) {
+      String v2 = c.ask("get user@wy6zk3pmcwiyhiao.onion");
+      assertTrue(v2.startsWith("200 error:5.1.2%20"), v2);
+      assertTrue(v2.contains("v2%20onion"), v2);
+      String typo = c.ask("get " + RISEUP.replace("aj3n", "aj3m"));
+      assertTrue(typo.startsWith("200 error:5.1.2%20"), typo);
+    }
+    assertEquals(List.of(), dns.queries());
+  }
+
+  @Test
   void ownDomainGetsTheDefaultTransport() throws IOException {
     try (Client c = new Client()) {
       assertEquals("200 :", c.ask("get mine.example"));
