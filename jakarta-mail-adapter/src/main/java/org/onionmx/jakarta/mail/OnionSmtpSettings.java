@@ -25,6 +25,8 @@ import org.onionmx.tor.TorHealth;
  * an error that names it, not a setting silently ignored.
  *
  * @param socksHost the Tor SOCKS listener's address (an IP literal or {@code localhost})
+ * @param socksConfigured whether the app set {@code socks.host} or {@code socks.port}; if not, and
+ *     a control port is configured, the SOCKS listener is taken from Tor
  * @param socksPort the Tor SOCKS listener's port
  * @param isolation how streams are isolated from each other
  * @param maps the map files; empty with {@code bundledMap} false means no pinned map
@@ -47,6 +49,7 @@ import org.onionmx.tor.TorHealth;
  */
 record OnionSmtpSettings(
     String socksHost,
+    boolean socksConfigured,
     int socksPort,
     IsolationMode isolation,
     List<Path> maps,
@@ -213,6 +216,7 @@ record OnionSmtpSettings(
     Duration stallWindow = r.millis("health.stall-window");
     return new OnionSmtpSettings(
         r.host("socks.host"),
+        r.text("socks.host") != null || r.text("socks.port") != null,
         r.integer("socks.port", 9050, 1, 65535),
         r.choice("isolation", IsolationMode.PER_DESTINATION, IsolationMode.class),
         maps,

@@ -2,6 +2,8 @@ package org.onionmx.jakarta.mail;
 
 import jakarta.mail.MessagingException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import org.onionmx.deliver.OnionMailer;
 import org.onionmx.deliver.TlsMode;
@@ -91,8 +93,9 @@ final class OnionStack implements AutoCloseable {
     if (!s.dnsServers().isEmpty()) {
       resolver.dnsServers(s.dnsServers());
     }
+    InetSocketAddress socks = socksListener(s, control);
     TorSocksConnector.Builder tor =
-        TorSocksConnector.newBuilder().proxy(s.socksAddress(), s.socksPort());
+        TorSocksConnector.newBuilder().proxy(socks.getAddress(), socks.getPort());
     OnionMailer.Builder mailer =
         OnionMailer.newBuilder().isolation(s.isolation()).tls(TlsMode.valueOf(s.starttls().name()));
     if (s.connectTimeout() != null) {
@@ -121,6 +124,41 @@ final class OnionStack implements AutoCloseable {
     }
     mailer.streamOpener(connector).health(health);
     return new OnionStack(s, resolver.build(), mailer.build(), health, control);
+  }
+
+  /**
+   * The SOCKS listener to use: the configured one; or, when the app configured none and a control
+   * port answers, the first of Tor's own ({@code GETINFO net/listeners/socks}), so that apps need
+   * not repeat Tor's configuration. Warns about SocksPorts without {@code ExtendedErrors}, without
+   * which every onion failure reads as a general SOCKS failure.
+   */
+  private static InetSocketAddress socksListener(OnionSmtpSettings s, TorControl control) {
+    InetSocketAddress configured = new InetSocketAddress(s.socksAddress(), s.socksPort());
+    if (control == null) {
+      return configured;
+    }
+    InetSocketAddress chosen = configured;
+    try {
+      if (!s.socksConfigured()) {
+        List<InetSocketAddress> listeners = control.socksListeners();
+        if (listeners.isEmpty()) {
+          LOG.warn("Tor at {} has no SocksPort: onion delivery cannot work", control.address());
+        } else {
+          chosen = listeners.get(0);
+          LOG.info("using Tor's SOCKS listener {} (from {})", chosen, control.address());
+        }
+      }
+      for (String port : control.socksPortsWithoutExtendedErrors()) {
+        LOG.warn(
+            "Tor's SocksPort {} lacks ExtendedErrors: onion failures will read as general SOCKS"
+                + " failures; add ExtendedErrors to it",
+            port);
+      }
+    } catch (TorControlException e) {
+      LOG.warn(
+          "could not ask Tor at {} about its SOCKS ports: {}", e.controlPort(), e.getMessage());
+    }
+    return chosen;
   }
 
   /** The control connection, or null if none is configured or it does not answer. */

@@ -169,4 +169,34 @@ class TorHealthPropertiesTest {
       assertTrue(millis < 2000, "took " + millis + " ms");
     }
   }
+
+  @Test
+  void withoutSocksPropertiesTheSocksListenerComesFromTor() throws Exception {
+    Properties p = withControl();
+    p.remove("mail.onion-smtp.socks.host");
+    p.remove("mail.onion-smtp.socks.port");
+    control.socksListeners("127.0.0.1:" + world.tor.port()).socksPorts("127.0.0.1:9150");
+    Session session = Session.getInstance(p);
+    try (Transport t = session.getTransport(OnionSmtp.PROTOCOL)) {
+      t.connect();
+      t.sendMessage(message(session, "found"), bob());
+    }
+    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertTrue(
+        control.commands().contains("GETINFO net/listeners/socks"), control.commands()::toString);
+    assertTrue(control.commands().contains("GETCONF SocksPort"), control.commands()::toString);
+  }
+
+  @Test
+  void configuredSocksPortWinsOverTorsListeners() throws Exception {
+    control.socksListeners("127.0.0.1:" + closedPort()).socksPorts("127.0.0.1:9150 ExtendedErrors");
+    Session session = Session.getInstance(withControl());
+    try (Transport t = session.getTransport(OnionSmtp.PROTOCOL)) {
+      t.connect();
+      t.sendMessage(message(session, "configured"), bob());
+    }
+    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertTrue(
+        !control.commands().contains("GETINFO net/listeners/socks"), control.commands()::toString);
+  }
 }

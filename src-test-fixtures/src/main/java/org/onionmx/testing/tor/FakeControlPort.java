@@ -29,6 +29,8 @@ public final class FakeControlPort implements AutoCloseable {
   private final List<OutputStream> clients = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean refuseAuthentication;
+  private volatile List<String> socksListeners = List.of();
+  private volatile List<String> socksPorts = List.of();
   private volatile String phase = "NOTICE BOOTSTRAP PROGRESS=100 TAG=done SUMMARY=\"Done\"";
 
   private FakeControlPort(ServerSocket server) {
@@ -125,10 +127,46 @@ public final class FakeControlPort implements AutoCloseable {
         || line.startsWith("SIGNAL ")) {
       return "250 OK\r\n";
     }
+    if (line.equals("GETINFO net/listeners/socks")) {
+      StringBuilder quoted = new StringBuilder();
+      for (String l : socksListeners) {
+        quoted.append(quoted.length() == 0 ? "" : " ").append('"').append(l).append('"');
+      }
+      return "250-net/listeners/socks=" + quoted + "\r\n250 OK\r\n";
+    }
+    if (line.equals("GETCONF SocksPort")) {
+      if (socksPorts.isEmpty()) {
+        return "250 SocksPort\r\n"; // Tor's default: 9050, no flags
+      }
+      StringBuilder reply = new StringBuilder();
+      for (int i = 0; i < socksPorts.size(); i++) {
+        reply.append(i == socksPorts.size() - 1 ? "250 " : "250-");
+        reply.append("SocksPort=").append(socksPorts.get(i)).append("\r\n");
+      }
+      return reply.toString();
+    }
     if (line.equals("GETINFO status/bootstrap-phase")) {
       return "250-status/bootstrap-phase=" + phase + "\r\n250 OK\r\n";
     }
     return "510 Unrecognized command\r\n";
+  }
+
+  /**
+   * What {@code GETINFO net/listeners/socks} answers: listener addresses such as {@code
+   * 127.0.0.1:9150}; none by default.
+   */
+  public FakeControlPort socksListeners(String... listeners) {
+    this.socksListeners = List.of(listeners);
+    return this;
+  }
+
+  /**
+   * What {@code GETCONF SocksPort} answers, one value per SocksPort line such as {@code
+   * "127.0.0.1:9150 ExtendedErrors"}; by default Tor's default port (9050, no flags).
+   */
+  public FakeControlPort socksPorts(String... ports) {
+    this.socksPorts = List.of(ports);
+    return this;
   }
 
   /** Stops listening and closes every connection. */
