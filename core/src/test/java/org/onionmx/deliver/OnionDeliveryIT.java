@@ -149,8 +149,12 @@ class OnionDeliveryIT {
       message.setContent(new MimeMultipart(text, file));
 
       DeliveryReport report =
-          mailer.deliver(
-              pinnedRoute(), Envelope.of("alice@sender.example", "bob@" + DOMAIN), message);
+          retryingTor(
+              () ->
+                  mailer.deliver(
+                      pinnedRoute(),
+                      Envelope.of("alice@sender.example", "bob@" + DOMAIN),
+                      message));
 
       RecipientResult.Accepted accepted =
           assertInstanceOf(
@@ -185,8 +189,10 @@ class OnionDeliveryIT {
         List.of(new OnionTarget(OnionAddress.parse(tor.onionHostname()), 25)), route.targets());
     try (OnionMailer mailer = mailer().build()) {
       DeliveryReport report =
-          mailer.deliver(
-              route, Envelope.of("alice@sender.example", "bob@" + DOMAIN), rawMessage(1));
+          retryingTor(
+              () ->
+                  mailer.deliver(
+                      route, Envelope.of("alice@sender.example", "bob@" + DOMAIN), rawMessage(1)));
       assertTrue(report.allAccepted(), report::toString);
     }
     MimeMessage received = greenMail.getReceivedMessages()[0];
@@ -240,11 +246,13 @@ class OnionDeliveryIT {
     try (OnionMailer mailer = mailer().build();
         TorControl control = control().cookieFile(tor.controlCookie()).connect()) {
       Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
-      assertTrue(mailer.deliver(pinnedRoute(), envelope, rawMessage(1)).allAccepted());
+      assertTrue(
+          retryingTor(() -> mailer.deliver(pinnedRoute(), envelope, rawMessage(1))).allAccepted());
 
       control.newnym();
 
-      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      DeliveryReport report =
+          retryingTor(() -> mailer.deliver(pinnedRoute(), envelope, rawMessage(2)));
       assertTrue(report.allAccepted(), report::toString);
     }
     assertEquals(2, greenMail.getReceivedMessages().length);
@@ -276,7 +284,8 @@ class OnionDeliveryIT {
       System.out.println("[OnionDeliveryIT] client tor restarted: " + tor.startClient());
     }
     try (OnionMailer mailer = mailer().build()) {
-      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      DeliveryReport report =
+          retryingTor(() -> mailer.deliver(pinnedRoute(), envelope, rawMessage(2)));
       assertTrue(report.allAccepted(), report::toString);
     }
   }
@@ -301,7 +310,8 @@ class OnionDeliveryIT {
       System.out.println("[OnionDeliveryIT] onion service restarted: " + tor.startOnionService());
     }
     try (OnionMailer mailer = mailer().build()) {
-      DeliveryReport report = mailer.deliver(pinnedRoute(), envelope, rawMessage(2));
+      DeliveryReport report =
+          retryingTor(() -> mailer.deliver(pinnedRoute(), envelope, rawMessage(2)));
       assertTrue(report.allAccepted(), report::toString);
     }
     assertEquals(1, greenMail.getReceivedMessages().length);
@@ -340,18 +350,52 @@ class OnionDeliveryIT {
     }
   }
 
+  /**
+   * The attempt's report, attempted up to twice more while Tor fails it temporarily: a fresh
+   * circuit on the small test network now and then fails to build (0x01), as a queue would retry
+   * it.
+   */
+  private static DeliveryReport retryingTor(java.util.function.Supplier<DeliveryReport> attempt) {
+    DeliveryReport report = attempt.get();
+    for (int i = 0; i < 2 && torTemporary(report); i++) {
+      System.out.println("[OnionDeliveryIT] retrying after " + report);
+      report = attempt.get();
+    }
+    return report;
+  }
+
+  private static boolean torTemporary(DeliveryReport report) {
+    return report.results().stream()
+        .allMatch(
+            r ->
+                r instanceof RecipientResult.Deferred d
+                    && d.failure() instanceof Failure.Tor t
+                    && t.temporary());
+  }
+
   private static Run send(IsolationMode isolation) throws IOException {
     Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
     Resolution.Routed route = pinnedRoute();
     try (OnionMailer mailer = mailer().isolation(isolation).build()) {
       long t0 = System.nanoTime();
       long first = 0;
+      int retries = 0;
       for (int i = 0; i < COMPARED_MESSAGES; i++) {
         DeliveryReport report = mailer.deliver(route, envelope, rawMessage(i));
-        assertTrue(report.allAccepted(), () -> isolation + ": " + report);
+        // A fresh circuit on the small test network now and then fails to build (Tor answers
+        // 0x01, temporary): retry it as an MTA's queue would, at most twice, and count it.
+        for (int attempt = 0; attempt < 2 && torTemporary(report); attempt++) {
+          retries++;
+          report = mailer.deliver(route, envelope, rawMessage(i));
+        }
+        DeliveryReport last = report;
+        assertTrue(last.allAccepted(), () -> isolation + ": " + last);
         if (i == 0) {
           first = System.nanoTime() - t0;
         }
+      }
+      if (retries > 0) {
+        System.out.println("[OnionDeliveryIT] " + isolation + ": " + retries + " Tor retries");
       }
       return new Run((System.nanoTime() - t0) / 1_000_000, first / 1_000_000);
     }
