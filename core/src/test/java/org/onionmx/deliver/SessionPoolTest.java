@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.onionmx.testing.MutableClock;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
 import org.onionmx.testing.socks.ConnectRequest;
 import org.onionmx.testing.socks.FakeTorProxy;
@@ -141,7 +142,7 @@ class SessionPoolTest {
 
   @Test
   void sessionIdleLongerThanTheHealthCheckAnswersNoopFirst() throws Exception {
-    Fixtures.MutableClock clock = new Fixtures.MutableClock();
+    MutableClock clock = new MutableClock();
     try (OnionMailer mailer =
         Fixtures.mailer(proxy).clock(clock).healthCheckAfter(Duration.ofSeconds(5)).build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
@@ -157,7 +158,7 @@ class SessionPoolTest {
 
   @Test
   void idleSessionIsClosedAfterTheIdleTimeout() throws Exception {
-    Fixtures.MutableClock clock = new Fixtures.MutableClock();
+    MutableClock clock = new MutableClock();
     try (OnionMailer mailer =
         Fixtures.mailer(proxy).clock(clock).idleTimeout(Duration.ofSeconds(30)).build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));

@@ -24,6 +24,7 @@ import org.onionmx.resolve.Resolution.FailureReason;
 import org.onionmx.resolve.Resolution.NoOnionRoute;
 import org.onionmx.resolve.Resolution.NoRouteReason;
 import org.onionmx.resolve.Resolution.Routed;
+import org.onionmx.testing.MutableClock;
 import org.onionmx.testing.dns.DnsFault;
 import org.onionmx.testing.dns.FakeDnsServer;
 import org.onionmx.testing.dns.FakeDnsServer.Query;

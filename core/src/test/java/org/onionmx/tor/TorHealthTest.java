@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +21,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.onionmx.testing.MutableClock;
 import org.onionmx.testing.tor.FakeControlPort;
 import org.onionmx.tor.TorHealth.Snapshot;
 import org.onionmx.tor.TorHealth.State;
@@ -37,7 +34,7 @@ class TorHealthTest {
   private static final int RENDEZVOUS_FAILED = 0xF3;
   private static final int TTL_EXPIRED = 0x06;
 
-  private final StepClock clock = new StepClock();
+  private final MutableClock clock = new MutableClock();
   private final List<Snapshot> heard = new CopyOnWriteArrayList<>();
   private FakeControlPort port;
   private TorControl control;
@@ -109,7 +106,7 @@ class TorHealthTest {
 
     health.streamFailed(A, INTRO_FAILED, true);
     health.streamFailed(B, INTRO_FAILED, true);
-    clock.step(Duration.ofSeconds(3));
+    clock.advance(Duration.ofSeconds(3));
     health.streamOpened(B);
     assertFalse(health.streamFailed(A, INTRO_FAILED, true));
 
@@ -128,7 +125,7 @@ class TorHealthTest {
 
     health.streamFailed(A, INTRO_FAILED, true);
     health.streamFailed(B, INTRO_FAILED, true);
-    clock.step(Duration.ofSeconds(61));
+    clock.advance(Duration.ofSeconds(61));
     assertFalse(health.streamFailed(A, INTRO_FAILED, true));
 
     assertEquals(1, health.snapshot().recentFailures());
@@ -243,30 +240,6 @@ class TorHealthTest {
         throw new AssertionError("condition not met within 5 s");
       }
       Thread.sleep(10);
-    }
-  }
-
-  /** A clock the test moves. */
-  private static final class StepClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void step(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }
