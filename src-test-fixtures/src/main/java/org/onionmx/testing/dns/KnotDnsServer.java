@@ -11,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.onionmx.testing.Processes;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -55,8 +53,8 @@ public final class KnotDnsServer implements AutoCloseable {
   /** The signed parent zone. */
   public static final String ZONE = "onionmx.test.";
 
+  private static final String KNOT_HINT = "Debian: apt-get install -y knot";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
-  private static final List<String> SBIN = List.of("/usr/sbin", "/sbin", "/usr/local/sbin");
 
   private final Path dir;
   private final Process knotd;
@@ -81,13 +79,13 @@ public final class KnotDnsServer implements AutoCloseable {
    * @throws IOException if the server cannot be set up or does not come up in time
    */
   public static KnotDnsServer start() throws IOException {
-    String knotdBin = binary("knotd");
-    String keymgrBin = binary("keymgr");
+    String knotdBin = Processes.binary("knotd", KNOT_HINT);
+    String keymgrBin = Processes.binary("keymgr", KNOT_HINT);
     Path dir = Files.createTempDirectory("knot-dns-");
     try {
       return start(dir, knotdBin, keymgrBin);
     } catch (IOException | RuntimeException e) {
-      deleteTree(dir);
+      Processes.deleteTree(dir);
       throw e;
     }
   }
@@ -100,8 +98,9 @@ public final class KnotDnsServer implements AutoCloseable {
     Path conf = dir.resolve("knot.conf");
     Files.writeString(conf, config(dir, port));
 
-    run(
+    Processes.run(
         dir,
+        null,
         keymgrBin,
         "-c",
         conf.toString(),
@@ -110,8 +109,9 @@ public final class KnotDnsServer implements AutoCloseable {
         "algorithm=ecdsap256sha256",
         "ksk=yes",
         "zsk=yes");
-    run(
+    Processes.run(
         dir,
+        null,
         keymgrBin,
         "-c",
         conf.toString(),
@@ -122,7 +122,9 @@ public final class KnotDnsServer implements AutoCloseable {
         "zsk=yes");
 
     String bogusDs =
-        corrupt(sha256Ds(run(dir, keymgrBin, "-c", conf.toString(), "bogus." + ZONE, "ds")));
+        corrupt(
+            sha256Ds(
+                Processes.run(dir, null, keymgrBin, "-c", conf.toString(), "bogus." + ZONE, "ds")));
     BadSignatureZone.Signed badsig = BadSignatureZone.create(Instant.now());
     String parent =
         resource("onionmx.test.zone")
@@ -137,8 +139,11 @@ public final class KnotDnsServer implements AutoCloseable {
     Files.writeString(zones.resolve("badsig.onionmx.test.zone"), badsig.zoneText());
 
     String ds =
-        ZONE + " 3600 IN DS " + sha256Ds(run(dir, keymgrBin, "-c", conf.toString(), ZONE, "ds"));
-    String dnskey = dnskey(run(dir, keymgrBin, "-c", conf.toString(), ZONE, "dnskey"));
+        ZONE
+            + " 3600 IN DS "
+            + sha256Ds(Processes.run(dir, null, keymgrBin, "-c", conf.toString(), ZONE, "ds"));
+    String dnskey =
+        dnskey(Processes.run(dir, null, keymgrBin, "-c", conf.toString(), ZONE, "dnskey"));
 
     Path log = dir.resolve("knotd.out");
     Process p =
@@ -146,7 +151,7 @@ public final class KnotDnsServer implements AutoCloseable {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(Processes.nullFile()))
             .start();
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     KnotDnsServer server = new KnotDnsServer(dir, p, address, ds + "\n", dnskey + "\n");
@@ -201,7 +206,7 @@ public final class KnotDnsServer implements AutoCloseable {
       knotd.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    deleteTree(dir);
+    Processes.deleteTree(dir);
   }
 
   private void awaitReady(String dnskey) throws IOException {
@@ -359,52 +364,6 @@ public final class KnotDnsServer implements AutoCloseable {
     throw new IOException("keymgr printed no DNSKEY record: " + keymgrOutput);
   }
 
-  /** Runs a tool to completion in {@code dir}; returns its output. */
-  private static String run(Path dir, String... command) throws IOException {
-    Process p =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
-            .start();
-    String out;
-    try (InputStream in = p.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish");
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(
-          String.join(" ", command) + " failed with " + p.exitValue() + ": " + out);
-    }
-    return out;
-  }
-
-  private static String binary(String name) {
-    List<String> dirs = new ArrayList<>();
-    String path = System.getenv("PATH");
-    if (path != null) {
-      dirs.addAll(List.of(path.split(java.io.File.pathSeparator)));
-    }
-    dirs.addAll(SBIN);
-    for (String d : dirs) {
-      Path p = Path.of(d, name);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    throw new IllegalStateException(
-        name + " is not installed (Debian: apt-get install -y knot); looked in " + dirs);
-  }
-
   /** A port free for both UDP and TCP on 127.0.0.1 right now. */
   private static int freePort() throws IOException {
     InetAddress lo = InetAddress.getLoopbackAddress();
@@ -430,24 +389,12 @@ public final class KnotDnsServer implements AutoCloseable {
     }
   }
 
-  private static java.io.File nullFile() {
-    return new java.io.File("/dev/null");
-  }
-
   private static void sleep(long ms) throws IOException {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort: a temporary directory
     }
   }
 }

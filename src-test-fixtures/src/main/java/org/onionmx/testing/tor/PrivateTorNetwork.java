@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.onionmx.testing.Processes;
 
 /**
  * A complete private Tor network on 127.0.0.1 from Debian's {@code tor}, with no internet: three
@@ -208,7 +209,7 @@ public final class PrivateTorNetwork implements AutoCloseable {
     for (TorNode n : nodes) {
       n.await(Duration.ofNanos(deadline - System.nanoTime()));
     }
-    Tools.deleteTree(dir);
+    Processes.deleteTree(dir);
   }
 
   @Override
@@ -476,9 +477,15 @@ public final class PrivateTorNetwork implements AutoCloseable {
         }
         tor = torBinary.toString();
       } else {
-        tor = Tools.binary("tor");
+        tor =
+            Processes.binary(
+                "tor",
+                "the private Tor network needs Debian's tor package: apt-get install -y tor");
       }
-      String gencert = Tools.binary("tor-gencert");
+      String gencert =
+          Processes.binary(
+              "tor-gencert",
+              "the private Tor network needs Debian's tor package: apt-get install -y tor");
       Path dir = Files.createTempDirectory("onionmx-tornet-");
       PrivateTorNetwork net = null;
       try {
@@ -491,7 +498,7 @@ public final class PrivateTorNetwork implements AutoCloseable {
         if (net != null) {
           net.close();
         } else {
-          Tools.deleteTree(dir);
+          Processes.deleteTree(dir);
         }
         throw e;
       }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.onionmx.testing.Processes;
 
 /**
  * One {@code tor} process of the private network: its data directory, its torrc, and the process
@@ -83,7 +84,7 @@ final class TorNode {
     if (role == Role.AUTHORITY) {
       Path keys = Files.createDirectories(dir.resolve("keys"));
       Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
-      Tools.run(
+      Processes.run(
           keys,
           "\n",
           torGencert,
@@ -95,7 +96,7 @@ final class TorNode {
           "--passphrase-fd",
           "0");
     }
-    Tools.run(
+    Processes.run(
         dir,
         null,
         tor,
@@ -204,7 +205,7 @@ final class TorNode {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(Tools.nullFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(Processes.nullFile()))
             .start();
   }
 
