@@ -86,9 +86,11 @@ public final class OnionMailer implements AutoCloseable {
   private final Session messageSession;
   private final ScheduledExecutorService reaper;
   private final TorHealth health;
+  private final boolean pipelining;
 
   private OnionMailer(Builder b) {
     this.health = b.health;
+    this.pipelining = b.pipelining;
     this.isolation = b.isolation;
     this.ehloName = b.ehloName;
     this.tls = b.tls;
@@ -365,6 +367,7 @@ public final class OnionMailer implements AutoCloseable {
     p.put("mail.smtp.localhost", ehloName);
     p.put("mail.smtp.sendpartial", "true");
     p.put("mail.smtp.quitwait", "false");
+    p.put(SessionTransport.PIPELINING, String.valueOf(pipelining));
     if (d.tlsName() != null) {
       p.put("mail.smtp.starttls.enable", "true");
       p.put("mail.smtp.starttls.required", String.valueOf(tls == TlsMode.REQUIRED));
@@ -408,8 +411,20 @@ public final class OnionMailer implements AutoCloseable {
     private Duration healthCheckAfter = DEFAULT_HEALTH_CHECK_AFTER;
     private Clock clock = Clock.systemUTC();
     private TorHealth health;
+    private boolean pipelining = true;
 
     private Builder() {}
+
+    /**
+     * Whether to send {@code MAIL FROM}, the {@code RCPT TO}s and {@code DATA} of a message as one
+     * group (RFC 2920) to servers that offer {@code PIPELINING}; default true. Each round trip
+     * through Tor costs tens of milliseconds, and pipelining makes four or more of them two. Off,
+     * every command waits for its reply, as Angus does on its own; the results are the same.
+     */
+    public Builder pipelining(boolean pipelining) {
+      this.pipelining = pipelining;
+      return this;
+    }
 
     /**
      * Reports each attempt's Tor outcome to {@code health} (a session to the onion, new or pooled,

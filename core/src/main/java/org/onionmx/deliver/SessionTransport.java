@@ -3,55 +3,95 @@ package org.onionmx.deliver;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
- * Angus Mail's SMTP client with a transcript: it records each command of a message transaction and
- * the server's reply, and whether the final "." was handed to the connection.
+ * Angus Mail's SMTP client with a transcript and command pipelining (RFC 2920).
  *
- * <p>Why: Angus reports per-recipient replies through an exception chain ({@code
- * mail.smtp.reportsuccess}), but a connection that breaks after {@code RCPT TO} surfaces as a bare
- * {@link MessagingException} and the chain is lost; and nothing in Angus says whether a failure
- * came before or after the end of the message, which decides between "deferred" (not delivered) and
- * "status unknown" (maybe delivered). The SMTP dialogue itself stays Angus's.
+ * <p>The transcript records each command of a message transaction and the server's reply, and
+ * whether the final "." was handed to the connection. Why: Angus reports per-recipient replies
+ * through an exception chain ({@code mail.smtp.reportsuccess}), but a connection that breaks after
+ * {@code RCPT TO} surfaces as a bare {@link MessagingException} and the chain is lost; and nothing
+ * in Angus says whether a failure came before or after the end of the message, which decides
+ * between "deferred" (not delivered) and "status unknown" (maybe delivered).
+ *
+ * <p>Pipelining, when the session allows it ({@link #PIPELINING}) and the server offers {@code
+ * PIPELINING}: Angus sends {@code MAIL FROM}, each {@code RCPT TO} and {@code DATA} and waits for
+ * each reply in turn, four round trips per message with one recipient, each of them a round trip
+ * through Tor. Angus has no pipelining of its own, so this class defers the reading of the replies
+ * to {@code MAIL FROM} and {@code RCPT TO}: Angus is told "250" for now, the commands go out at
+ * once, and the real replies of the whole group are read, in order, when Angus waits for the reply
+ * to the command that ends the group ({@code DATA}). Two round trips per message remain: the group,
+ * then the message and its final ".". The commands and the reading of replies stay Angus's; only
+ * their order changes. The transaction's results come from the transcript of real replies, never
+ * from the provisional ones, so Angus's own bookkeeping of valid and invalid addresses is not used.
+ * As RFC 2920 section 3.1 asks, a {@code DATA} that a server accepts with 354 although it accepted
+ * no recipient is ended with a lone "." and reported to Angus as refused, so no message goes out.
  *
  * <p>Built with a null {@code URLName}, so no host name ever sits in a {@code URLName} (whose
  * {@code hashCode} resolves it). Confined to one thread at a time by the session pool; Angus
  * synchronizes on the transport as well.
  */
 final class SessionTransport extends SMTPTransport {
+  /**
+   * The Angus session property that allows pipelining ({@code "true"}); without it every command
+   * waits for its reply, as in Angus.
+   */
+  static final String PIPELINING = "onionmx.smtp.pipelining";
+
   /** One command of a transaction and the reply code (-1 for end of stream) and text. */
   record Exchange(String command, int code, String text) {}
 
+  /** What Angus is told for a command whose reply is read later, with its group. */
+  private static final int PROVISIONAL_OK = 250;
+
+  private final boolean pipeliningAllowed;
   private boolean recording;
+  private boolean pipelining;
   private boolean inFinishData;
   private boolean endOfDataSent;
   private String lastCommand;
+  private final Deque<String> unanswered = new ArrayDeque<>();
   private final List<Exchange> transcript = new ArrayList<>();
 
   SessionTransport(Session session) {
     super(session, null);
+    this.pipeliningAllowed = Boolean.parseBoolean(session.getProperty(PIPELINING));
   }
 
   /** Clears the transcript and starts recording a transaction. */
   synchronized void beginTransaction() {
     transcript.clear();
+    unanswered.clear();
     endOfDataSent = false;
     lastCommand = null;
     recording = true;
+    pipelining = pipeliningAllowed && supportsExtension("PIPELINING");
   }
 
-  /** Stops recording; returns the transaction's exchanges. */
+  /**
+   * Stops recording; returns the transaction's exchanges. Replies still unread (the connection
+   * failed in the middle of a group) are missing from it, which marks the session as unusable.
+   */
   synchronized List<Exchange> endTransaction() {
     recording = false;
+    pipelining = false;
+    unanswered.clear();
     return List.copyOf(transcript);
   }
 
   /** True if the final "." of the last transaction was written and flushed. */
   synchronized boolean endOfDataSent() {
     return endOfDataSent;
+  }
+
+  /** True if the last transaction sent its commands as a pipelined group. */
+  synchronized boolean pipelined() {
+    return pipelining;
   }
 
   @Override
@@ -75,11 +115,43 @@ final class SessionTransport extends SMTPTransport {
 
   @Override
   protected int readServerResponse() throws MessagingException {
-    int code = super.readServerResponse();
-    if (recording && lastCommand != null) {
-      transcript.add(new Exchange(lastCommand, code, getLastServerResponse()));
-      lastCommand = null;
+    if (!recording || lastCommand == null) {
+      return super.readServerResponse();
     }
+    String command = lastCommand;
+    lastCommand = null;
+    if (pipelining && (command.startsWith("MAIL FROM:") || command.startsWith("RCPT TO:"))) {
+      unanswered.add(command);
+      return PROVISIONAL_OK;
+    }
+    if (unanswered.isEmpty()) {
+      return record(command);
+    }
+    boolean mailAccepted = false;
+    boolean recipientAccepted = false;
+    while (!unanswered.isEmpty()) {
+      String earlier = unanswered.peek();
+      int code = record(earlier);
+      unanswered.remove();
+      if (earlier.startsWith("MAIL FROM:")) {
+        mailAccepted = code / 100 == 2;
+      } else if (code / 100 == 2) {
+        recipientAccepted = true;
+      }
+    }
+    int code = record(command);
+    if (code == 354 && !(mailAccepted && recipientAccepted)) {
+      // RFC 2920 3.1: the server took DATA without a sender or a recipient; end the empty message.
+      super.sendCommand(".");
+      int end = record(".");
+      return end == 354 ? -1 : end;
+    }
+    return code;
+  }
+
+  private int record(String command) throws MessagingException {
+    int code = super.readServerResponse();
+    transcript.add(new Exchange(command, code, getLastServerResponse()));
     return code;
   }
 }

@@ -11,6 +11,7 @@ import static org.onionmx.deliver.Fixtures.rawMessage;
 import static org.onionmx.deliver.Fixtures.route;
 import static org.onionmx.deliver.Fixtures.target;
 
+import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,15 +28,20 @@ class SmtpRepliesTest {
   private static final String B = "b@example.org";
   private static final String C = "c@example.org";
 
-  private ScriptedSmtpServer first;
-  private ScriptedSmtpServer second;
-  private FakeTorProxy proxy;
-  private OnionMailer mailer;
+  ScriptedSmtpServer first;
+  ScriptedSmtpServer second;
+  FakeTorProxy proxy;
+  OnionMailer mailer;
+
+  /** The receiving servers: ones that answer each command as it comes. */
+  ScriptedSmtpServer server() throws IOException {
+    return ScriptedSmtpServer.start();
+  }
 
   @BeforeEach
   void start() throws Exception {
-    first = ScriptedSmtpServer.start();
-    second = ScriptedSmtpServer.start();
+    first = server();
+    second = server();
     proxy = FakeTorProxy.start();
     proxy.route(host("mx1"), first.port()).route(host("mx2"), second.port());
     mailer = Fixtures.mailer(proxy).build();
@@ -49,7 +55,7 @@ class SmtpRepliesTest {
     second.close();
   }
 
-  private DeliveryReport deliver(String... recipients) {
+  DeliveryReport deliver(String... recipients) {
     return mailer.deliver(
         route(target("mx1"), target("mx2")), envelope(recipients), rawMessage("s", "b"));
   }
@@ -130,7 +136,8 @@ class SmtpRepliesTest {
     Deferred c = assertInstanceOf(Deferred.class, report.resultFor(C));
     assertEquals(new Failure.Smtp(451, "451 4.3.0 try later"), c.failure());
     assertEquals(target("mx2"), c.target());
-    assertEquals(List.of(A, B, C), report.results().stream().map(RecipientResult::recipient).toList());
+    assertEquals(
+        List.of(A, B, C), report.results().stream().map(RecipientResult::recipient).toList());
   }
 
   @Test

@@ -40,6 +40,7 @@ import org.onionmx.tor.TorHealth;
  * @param starttls TLS on the onion hop
  * @param pins SHA-256 public-key pins by domain ({@code sha256/<base64>})
  * @param ehlo the EHLO name, or null for the library's neutral default
+ * @param pipelining whether commands go as RFC 2920 groups to servers that offer PIPELINING
  * @param connectTimeout connect timeout, or null for the default
  * @param timeout read timeout, or null for the default
  * @param control the Tor control port to recover through, or null for none
@@ -63,6 +64,7 @@ record OnionSmtpSettings(
     Starttls starttls,
     Map<String, String> pins,
     String ehlo,
+    boolean pipelining,
     Duration connectTimeout,
     Duration timeout,
     Control control,
@@ -135,6 +137,7 @@ record OnionSmtpSettings(
           "require-onion",
           "starttls",
           "ehlo",
+          "pipelining",
           "connectiontimeout",
           "timeout",
           "control.host",
@@ -230,6 +233,7 @@ record OnionSmtpSettings(
         r.choice("starttls", Starttls.OFF, Starttls.class),
         pins,
         r.text("ehlo"),
+        r.bool("pipelining", true),
         r.millis("connectiontimeout"),
         r.millis("timeout"),
         r.control(),

@@ -97,7 +97,10 @@ final class OnionStack implements AutoCloseable {
     TorSocksConnector.Builder tor =
         TorSocksConnector.newBuilder().proxy(socks.getAddress(), socks.getPort());
     OnionMailer.Builder mailer =
-        OnionMailer.newBuilder().isolation(s.isolation()).tls(TlsMode.valueOf(s.starttls().name()));
+        OnionMailer.newBuilder()
+            .isolation(s.isolation())
+            .tls(TlsMode.valueOf(s.starttls().name()))
+            .pipelining(s.pipelining());
     if (s.connectTimeout() != null) {
       tor.connectTimeout(s.connectTimeout());
     }

@@ -39,6 +39,7 @@ class OnionSmtpSettingsTest {
     assertEquals(OnionSmtpSettings.Policy.ONION_PREFERRED, s.policy());
     assertEquals(OnionSmtpSettings.Starttls.OFF, s.starttls());
     assertNull(s.ehlo());
+    assertTrue(s.pipelining());
     assertNull(s.timeout());
     assertNull(s.control());
     assertEquals(3, s.stallFailures());
@@ -103,6 +104,7 @@ class OnionSmtpSettingsTest {
                 "mail.onion-smtp.starttls", "required",
                 "mail.onion-smtp.tls.pin.Example.org", "sha256/AAAA",
                 "mail.onion-smtp.ehlo", "mx.example.org",
+                "mail.onion-smtp.pipelining", "false",
                 "mail.onion-smtp.connectiontimeout", "30000",
                 "mail.onion-smtp.timeout", "120000"));
     assertEquals("::1", s.socksHost());
@@ -119,6 +121,7 @@ class OnionSmtpSettingsTest {
     assertEquals(OnionSmtpSettings.Starttls.REQUIRED, s.starttls());
     assertEquals(Map.of("example.org", "sha256/AAAA"), s.pins());
     assertEquals("mx.example.org", s.ehlo());
+    assertFalse(s.pipelining());
     assertEquals(Duration.ofSeconds(30), s.connectTimeout());
     assertEquals(Duration.ofMinutes(2), s.timeout());
   }

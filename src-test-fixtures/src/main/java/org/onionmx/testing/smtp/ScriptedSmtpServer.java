@@ -31,6 +31,11 @@ import javax.net.ssl.SSLSocket;
  * when started with a TLS context, and records the EHLO names, the TLS server names (SNI) asked
  * for, and every completed transaction. Unscripted commands succeed. Thread-safe; one thread per
  * connection.
+ *
+ * <p>For RFC 2920 pipelining it can offer {@code PIPELINING}, hold its replies to {@code MAIL FROM}
+ * and {@code RCPT TO} until the group's last command arrives (which only a pipelining client
+ * survives), and count the commands that arrived before the reply to the one before them was sent
+ * (none, for a client that waits for each reply).
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
   /**
@@ -68,6 +73,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private final List<Transaction> transactions = new CopyOnWriteArrayList<>();
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger commandsBeforeReply = new AtomicInteger();
+  private volatile boolean offerPipelining;
+  private volatile boolean holdGroupReplies;
+  private volatile boolean dataWithoutRecipients;
 
   private ScriptedSmtpServer(SSLContext tls) throws IOException {
     this.tls = tls;
@@ -118,6 +127,40 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   public ScriptedSmtpServer replyToEndOfData(String reply) {
     this.endOfDataReply = reply;
     return this;
+  }
+
+  /** Offers {@code PIPELINING} in the EHLO reply; default off. */
+  public ScriptedSmtpServer offerPipelining() {
+    this.offerPipelining = true;
+    return this;
+  }
+
+  /**
+   * Offers {@code PIPELINING} and holds the replies to {@code MAIL FROM} and {@code RCPT TO} until
+   * another command arrives, as RFC 2920 lets a server do: a client that waits for each reply waits
+   * for ever (until its read timeout).
+   */
+  public ScriptedSmtpServer holdRepliesUntilGroupEnds() {
+    this.offerPipelining = true;
+    this.holdGroupReplies = true;
+    return this;
+  }
+
+  /**
+   * Answers DATA with its scripted reply even when no recipient was accepted, as some servers do
+   * against RFC 2920's advice; default 503 then.
+   */
+  public ScriptedSmtpServer acceptDataWithoutRecipients() {
+    this.dataWithoutRecipients = true;
+    return this;
+  }
+
+  /**
+   * The number of commands that arrived while the reply to the command before them was not yet
+   * sent: zero for a client that waits for each reply, more for a pipelining one.
+   */
+  public int commandsBeforeReply() {
+    return commandsBeforeReply.get();
   }
 
   /** The EHLO and HELO names received, in order. */
@@ -177,17 +220,30 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private void serve(Socket plain) {
     Socket socket = plain;
     try {
+      socket.setTcpNoDelay(true); // each flushed reply goes out at once
       Lines in = new Lines(socket.getInputStream());
-      OutputStream out = socket.getOutputStream();
+      OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream());
       send(out, greeting);
       boolean refused = !greeting.startsWith("2");
       boolean secure = false;
       String from = null;
       List<String> rcpts = new ArrayList<>();
       String line;
+      boolean held = false;
+      boolean early = false;
       while ((line = readLine(in)) != null) {
         commands.add(line);
+        if (held || early) { // the reply to the command before it was not sent yet
+          commandsBeforeReply.incrementAndGet();
+        }
+        boolean more = in.buffered() > 0 || socket.getInputStream().available() > 0;
+        early = more;
         String upper = line.toUpperCase(Locale.ROOT);
+        boolean groupCommand = upper.startsWith("MAIL FROM:") || upper.startsWith("RCPT TO:");
+        if (held && !groupCommand) {
+          out.flush();
+          held = false;
+        }
         if (upper.startsWith("QUIT")) {
           send(out, "221 bye");
           return;
@@ -202,9 +258,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           send(out, "220 2.0.0 Ready to start TLS");
           SSLSocket ssl =
               (SSLSocket) tls.getSocketFactory().createSocket(socket, in.leftover(), true);
+          out.flush();
           ssl.setUseClientMode(false);
           ssl.startHandshake();
-          for (SNIServerName n : ((ExtendedSSLSession) ssl.getSession()).getRequestedServerNames()) {
+          for (SNIServerName n :
+              ((ExtendedSSLSession) ssl.getSession()).getRequestedServerNames()) {
             if (n instanceof SNIHostName h) {
               serverNames.add(h.getAsciiName());
             }
@@ -212,21 +270,25 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           socket = ssl;
           open.add(ssl);
           in = new Lines(ssl.getInputStream());
-          out = ssl.getOutputStream();
+          out = new java.io.BufferedOutputStream(ssl.getOutputStream());
           secure = true;
-        } else if (upper.startsWith("MAIL FROM:")) {
-          send(out, mailReply);
-          from = mailReply.startsWith("2") ? address(line) : null;
-          rcpts.clear();
-        } else if (upper.startsWith("RCPT TO:")) {
-          String a = address(line);
-          String reply = recipientReplies.getOrDefault(a.toLowerCase(Locale.ROOT), "250 2.1.5 OK");
-          send(out, from == null ? "503 5.5.1 MAIL first" : reply);
-          if (from != null && reply.startsWith("2")) {
-            rcpts.add(a);
+        } else if (groupCommand) {
+          String reply = groupReply(upper, line, from);
+          if (upper.startsWith("MAIL FROM:")) {
+            from = reply.startsWith("2") ? address(line) : null;
+            rcpts.clear();
+          } else if (reply.startsWith("2")) {
+            rcpts.add(address(line));
+          }
+          if (holdGroupReplies || (offerPipelining && more)) {
+            // like Postfix's smtpd, flush only when the client has nothing more pipelined
+            out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+            held = true;
+          } else {
+            send(out, reply);
           }
         } else if (upper.equals("DATA")) {
-          if (from == null || rcpts.isEmpty()) {
+          if (!dataWithoutRecipients && (from == null || rcpts.isEmpty())) {
             send(out, "503 5.5.1 no valid recipients");
             continue;
           }
@@ -267,11 +329,24 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
   }
 
-  private static String ehloReply(boolean ehlo, boolean offerTls) {
+  /** The reply to a MAIL FROM or RCPT TO line, as {@link #serve} gives it. */
+  private String groupReply(String upper, String line, String from) {
+    if (upper.startsWith("MAIL FROM:")) {
+      return mailReply;
+    }
+    String reply =
+        recipientReplies.getOrDefault(address(line).toLowerCase(Locale.ROOT), "250 2.1.5 OK");
+    return from == null ? "503 5.5.1 MAIL first" : reply;
+  }
+
+  private String ehloReply(boolean ehlo, boolean offerTls) {
     if (!ehlo) {
       return "250 scripted";
     }
-    return "250-scripted\r\n" + (offerTls ? "250-STARTTLS\r\n" : "") + "250 8BITMIME";
+    return "250-scripted\r\n"
+        + (offerTls ? "250-STARTTLS\r\n" : "")
+        + (offerPipelining ? "250-PIPELINING\r\n" : "")
+        + "250 8BITMIME";
   }
 
   private static String address(String line) {
@@ -356,6 +431,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           return line == null || line.size() == 0 ? null : line.toByteArray();
         }
       }
+    }
+
+    /** The number of bytes read but not yet returned. */
+    int buffered() {
+      return limit - pos;
     }
 
     /** Bytes read but not yet returned (none, when a client waits for a reply as it should). */

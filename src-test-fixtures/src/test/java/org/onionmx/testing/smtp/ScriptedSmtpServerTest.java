@@ -1,6 +1,7 @@
 package org.onionmx.testing.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -91,6 +92,77 @@ class ScriptedSmtpServerTest {
       assertEquals("250-scripted", secureIn.readLine());
       assertEquals("250 8BITMIME", secureIn.readLine(), "no STARTTLS offered twice");
       assertEquals(List.of("mx.example.org"), server.serverNames());
+    }
+  }
+
+  @Test
+  void heldGroupIsAnsweredInOrderOnceItsLastCommandArrives() throws Exception {
+    try (ScriptedSmtpServer server =
+            ScriptedSmtpServer.start()
+                .holdRepliesUntilGroupEnds()
+                .replyToRecipient("no@example.org", "550 5.1.1 unknown");
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      s.setSoTimeout(5000);
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      OutputStream out = s.getOutputStream();
+      assertEquals("220 scripted ESMTP", in.readLine());
+      say(out, "EHLO client.example");
+      assertEquals("250-scripted", in.readLine());
+      assertEquals("250-PIPELINING", in.readLine());
+      assertEquals("250 8BITMIME", in.readLine());
+      say(out, "MAIL FROM:<a@sender.example>");
+      say(out, "RCPT TO:<no@example.org>");
+      s.setSoTimeout(200);
+      assertThrows(java.net.SocketTimeoutException.class, in::readLine); // held
+      s.setSoTimeout(5000);
+      say(out, "RCPT TO:<yes@example.org>");
+      say(out, "DATA");
+      assertTrue(in.readLine().startsWith("250"));
+      assertEquals("550 5.1.1 unknown", in.readLine());
+      assertTrue(in.readLine().startsWith("250"));
+      assertTrue(in.readLine().startsWith("354"));
+      say(out, "x\r\n.");
+      assertTrue(in.readLine().startsWith("250"));
+      assertEquals(List.of("yes@example.org"), server.transactions().get(0).recipients());
+      assertEquals(3, server.commandsBeforeReply());
+    }
+  }
+
+  @Test
+  void clientThatWaitsForEachReplySendsNoCommandEarly() throws Exception {
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.start().offerPipelining();
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      OutputStream out = s.getOutputStream();
+      in.readLine();
+      for (String command : List.of("EHLO c", "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>")) {
+        say(out, command);
+        String line;
+        while ((line = in.readLine()).charAt(3) == '-') {
+          assertTrue(line.startsWith("250-"));
+        }
+      }
+      assertEquals(0, server.commandsBeforeReply());
+    }
+  }
+
+  @Test
+  void dataWithoutRecipientsIsRefusedUnlessScriptedOtherwise() throws Exception {
+    for (boolean accept : new boolean[] {false, true}) {
+      ScriptedSmtpServer server = ScriptedSmtpServer.start();
+      if (accept) {
+        server.acceptDataWithoutRecipients();
+      }
+      try (server;
+          Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        in.readLine();
+        say(s.getOutputStream(), "DATA");
+        assertEquals(accept ? "354 go ahead" : "503 5.5.1 no valid recipients", in.readLine());
+      }
     }
   }
 
