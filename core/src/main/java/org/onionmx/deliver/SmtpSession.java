@@ -10,8 +10,9 @@ import org.onionmx.tor.StreamOpener;
 
 /**
  * One open SMTP session on a Tor stream: the stream from the {@link StreamOpener}, with Angus's
- * SMTP client ({@link SessionTransport}) started on it by {@code SMTPTransport.connect(Socket)}.
- * Used by one thread at a time.
+ * SMTP client ({@link SessionTransport}) started on it by {@code SMTPTransport.connect(Socket)},
+ * its writes held until a reply is awaited ({@link CoalescingSocket}). Used by one thread at a
+ * time.
  */
 final class SmtpSession {
   private final SessionTransport transport;
@@ -45,7 +46,7 @@ final class SmtpSession {
     SessionTransport transport = new SessionTransport(session);
     try {
       stream.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
-      transport.connect(stream);
+      transport.connect(new CoalescingSocket(stream));
       return new SmtpSession(transport, stream, now);
     } catch (MessagingException | IOException | RuntimeException e) {
       closeQuietly(stream);
