@@ -386,6 +386,11 @@ public final class OnionMailer implements AutoCloseable {
     pool.close();
   }
 
+  /** Package-private for tests: the destinations the pool keeps state for. */
+  int destinationsKept() {
+    return pool.slotCount();
+  }
+
   /** Package-private for tests: closes sessions idle for the idle timeout, as the reaper does. */
   void evictIdle() {
     pool.evictIdle();

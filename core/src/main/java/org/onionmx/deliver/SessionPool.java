@@ -21,7 +21,8 @@ import org.onionmx.tor.StreamOpener;
  * (in use or idle); a sender wanting one more waits for one to come back. An idle session is reused
  * most-recently-used first; one idle longer than {@code healthCheckAfter} must answer NOOP first,
  * and one idle longer than {@code idleTimeout} is closed ({@link #evictIdle}, called periodically
- * by the mailer, and on acquire). Thread-safe.
+ * by the mailer, and on acquire). A destination with no session idle or in use is forgotten, so a
+ * long-running mailer keeps state only for the onions it currently talks to. Thread-safe.
  */
 final class SessionPool implements AutoCloseable {
   /** A session lent to one sender; give it back with {@link #release}. */
@@ -33,6 +34,9 @@ final class SessionPool implements AutoCloseable {
     private final Session session;
     private final Semaphore permits;
     private final Deque<SmtpSession> idle = new ArrayDeque<>();
+
+    /** Senders between acquire and release; changed only inside the map's compute for its key. */
+    private int users;
 
     Slot(Destination destination, Session session, int max) {
       this.destination = destination;
@@ -79,8 +83,20 @@ final class SessionPool implements AutoCloseable {
   Lease acquire(Destination destination) throws TargetFailure, InterruptedException {
     checkOpen();
     Slot slot =
-        slots.computeIfAbsent(destination, d -> new Slot(d, sessions.apply(d), maxPerDestination));
-    slot.permits.acquire();
+        slots.compute(
+            destination,
+            (d, existing) -> {
+              Slot s =
+                  existing != null ? existing : new Slot(d, sessions.apply(d), maxPerDestination);
+              s.users++;
+              return s;
+            });
+    try {
+      slot.permits.acquire();
+    } catch (InterruptedException e) {
+      leave(slot);
+      throw e;
+    }
     try {
       while (true) {
         SmtpSession idle;
@@ -102,7 +118,27 @@ final class SessionPool implements AutoCloseable {
       return new Lease(open(slot), false, slot);
     } catch (TargetFailure | RuntimeException e) {
       slot.permits.release();
+      leave(slot);
       throw e;
+    }
+  }
+
+  /** A sender is done with {@code slot}; an unused slot with no idle session goes away. */
+  private void leave(Slot slot) {
+    slots.computeIfPresent(
+        slot.destination,
+        (d, s) -> {
+          s.users--;
+          return forgettable(s) ? null : s;
+        });
+  }
+
+  private static boolean forgettable(Slot s) {
+    if (s.users > 0) {
+      return false;
+    }
+    synchronized (s) {
+      return s.idle.isEmpty();
     }
   }
 
@@ -130,6 +166,7 @@ final class SessionPool implements AutoCloseable {
       s.close();
     }
     lease.slot().permits.release();
+    leave(lease.slot());
   }
 
   /** Closes the sessions idle for {@link #idleTimeout} or longer. */
@@ -148,6 +185,14 @@ final class SessionPool implements AutoCloseable {
       }
     }
     expired.forEach(SmtpSession::close);
+    for (Destination d : slots.keySet()) {
+      slots.computeIfPresent(d, (k, slot) -> forgettable(slot) ? null : slot);
+    }
+  }
+
+  /** The number of destinations with a slot: in use, or with idle sessions. */
+  int slotCount() {
+    return slots.size();
   }
 
   /**

@@ -172,6 +172,30 @@ class SessionPoolTest {
   }
 
   @Test
+  void destinationsWithoutSessionsAreForgotten() throws Exception {
+    MutableClock clock = new MutableClock();
+    proxy.defaultRoute(server.port());
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy).clock(clock).idleTimeout(Duration.ofSeconds(30)).build()) {
+      for (int i = 0; i < 20; i++) {
+        assertTrue(
+            mailer
+                .deliver(route(target("d" + i)), envelope(A), rawMessage("m", "b"))
+                .allAccepted());
+      }
+      assertEquals(20, mailer.destinationsKept());
+
+      clock.advance(Duration.ofSeconds(31));
+      mailer.evictIdle();
+
+      assertEquals(0, mailer.destinationsKept());
+      proxy.script(host("down"), Fault.reply(0xF2)); // an unreachable onion leaves nothing behind
+      mailer.deliver(route(target("down")), envelope(A), rawMessage("m", "b"));
+      assertEquals(0, mailer.destinationsKept());
+    }
+  }
+
+  @Test
   void closingTheMailerQuitsItsSessions() throws Exception {
     OnionMailer mailer = Fixtures.mailer(proxy).build();
     mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
