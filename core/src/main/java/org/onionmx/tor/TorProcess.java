@@ -297,6 +297,13 @@ public final class TorProcess implements AutoCloseable {
         InetSocketAddress socks = ipv4Loopback(control.socksListeners(), control.address());
         return new TorProcess(process, dataDirectory, control, socks);
       } catch (TorControlException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          stopQuietly(process, control);
+          InterruptedIOException interrupted =
+              new InterruptedIOException("interrupted while tor started");
+          interrupted.initCause(e);
+          throw interrupted;
+        }
         TorProcessException failure = failure(process, e);
         stopQuietly(process, control);
         throw failure;
@@ -308,10 +315,6 @@ public final class TorProcess implements AutoCloseable {
 
     /** What a control failure during start-up means: tor exited, timed out, or the port failed. */
     private TorProcessException failure(Process process, TorControlException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        return new TorProcessException(
-            Kind.STARTUP_TIMEOUT, "interrupted while tor started", logTail(dataDirectory), e);
-      }
       if (exited(process)) {
         return exitedException(process, dataDirectory);
       }
