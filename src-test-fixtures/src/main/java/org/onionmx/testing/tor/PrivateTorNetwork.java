@@ -378,7 +378,10 @@ public final class PrivateTorNetwork implements AutoCloseable {
             + ONION_PORT
             + " (last SOCKS reply 0x"
             + Integer.toHexString(reply)
-            + "); is the target port listening?",
+            + "); is the target port listening? client log:\n"
+            + client.logTail()
+            + "onion service log:\n"
+            + onionService.logTail(),
         last);
   }
 
