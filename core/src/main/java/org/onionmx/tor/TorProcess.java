@@ -264,7 +264,7 @@ public final class TorProcess implements AutoCloseable {
       if (dataDirectory == null) {
         throw new IllegalStateException("dataDirectory is required");
       }
-      Path tor = binary != null ? checkedBinary(binary) : findBinary();
+      Path tor = binary != null ? TorBinary.check(binary) : TorBinary.find();
       createPrivateDirectory(dataDirectory);
       Path torrc = dataDirectory.resolve("torrc");
       Files.write(torrc, torrc().lines(), StandardCharsets.UTF_8);
@@ -352,42 +352,6 @@ public final class TorProcess implements AutoCloseable {
           TorControlException.Kind.COMMAND_REFUSED,
           at,
           "tor reports no SOCKS listener on 127.0.0.1: " + listeners,
-          null);
-    }
-
-    private static Path checkedBinary(Path tor) throws TorProcessException {
-      if (!Files.isRegularFile(tor) || !Files.isExecutable(tor)) {
-        throw new TorProcessException(
-            Kind.NO_BINARY,
-            tor + " is not an executable file (Debian: apt-get install tor)",
-            "",
-            null);
-      }
-      return tor;
-    }
-
-    private static Path findBinary() throws TorProcessException {
-      List<Path> candidates = new ArrayList<>();
-      String path = System.getenv("PATH");
-      if (path != null) {
-        for (String dir : path.split(File.pathSeparator)) {
-          if (!dir.isEmpty()) {
-            candidates.add(Path.of(dir, "tor"));
-          }
-        }
-      }
-      candidates.add(Path.of("/usr/bin/tor"));
-      candidates.add(Path.of("/usr/sbin/tor"));
-      for (Path p : candidates) {
-        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-          return p;
-        }
-      }
-      throw new TorProcessException(
-          Kind.NO_BINARY,
-          "no tor on PATH, in /usr/bin or in /usr/sbin (Debian: apt-get install tor);"
-              + " or set TorProcess.Builder.binary",
-          "",
           null);
     }
 

@@ -136,6 +136,28 @@ class TorProcessTest {
   }
 
   @Test
+  void defaultBinaryIsTheFirstTorOnPathThenTheUsualPlaces() throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path tor = Files.writeString(bin.resolve("tor"), "#!/bin/sh\n");
+    Files.setPosixFilePermissions(tor, PosixFilePermissions.fromString("rwx------"));
+    Path fallback = dir.resolve("usr-bin-tor");
+
+    assertEquals(tor, TorBinary.find(dir.resolve("empty") + ":" + bin, List.of(fallback)));
+    assertEquals(tor, TorBinary.find(null, List.of(fallback, tor)));
+  }
+
+  @Test
+  void noTorOnPathNorInTheUsualPlacesIsNoBinary() {
+    TorProcessException e =
+        assertThrows(
+            TorProcessException.class,
+            () -> TorBinary.find(dir.toString(), List.of(dir.resolve("tor"))));
+
+    assertEquals(TorProcessException.Kind.NO_BINARY, e.kind());
+    assertTrue(e.getMessage().contains("apt-get install tor"), e::getMessage);
+  }
+
+  @Test
   void torThatExitsAtOnceIsExitedWithItsLastLinesAndAnOwnerOnlyDataDirectory()
       throws IOException {
     Path fake =
