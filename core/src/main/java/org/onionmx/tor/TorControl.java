@@ -187,6 +187,31 @@ public final class TorControl implements AutoCloseable {
   }
 
   /**
+   * Makes this connection tor's owner ({@code TAKEOWNERSHIP}): tor exits when it closes, also when
+   * the JVM dies.
+   */
+  void takeOwnership() throws TorControlException {
+    channel.call(
+        "TAKEOWNERSHIP",
+        Kind.COMMAND_REFUSED,
+        c -> {
+          c.takeOwnership();
+          return null;
+        });
+  }
+
+  /** Asks tor to exit ({@code SIGNAL SHUTDOWN}); a client exits at once, a relay after a delay. */
+  void shutdown() throws TorControlException {
+    channel.call(
+        "SIGNAL SHUTDOWN",
+        Kind.COMMAND_REFUSED,
+        c -> {
+          c.signal("SHUTDOWN");
+          return null;
+        });
+  }
+
+  /**
    * Subscribes {@code listener} to the named events; it runs on jtorctl's reader thread and must
    * neither block nor send commands.
    */

@@ -39,7 +39,7 @@ import org.onionmx.resolve.OnionResolver;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
 import org.onionmx.resolve.RouteSource;
-import org.onionmx.testing.dns.FakeDnsServer;
+import org.onionmx.testing.dns.KnotDnsServer;
 import org.onionmx.testing.tor.PrivateTorNetwork;
 import org.onionmx.tor.BootstrapStatus;
 import org.onionmx.tor.IsolationMode;
@@ -49,10 +49,12 @@ import org.onionmx.tor.TorSocksConnector;
 
 /**
  * Delivery end to end through real Tor: a private Tor network on loopback whose onion service leads
- * to GreenMail. The network starts once for the class (20 to 45 s).
+ * to GreenMail, and Knot DNS serving the test domain's SRV record, pointing at that onion, in a
+ * DNSSEC-signed zone. The network starts once for the class (20 to 45 s).
  */
 class OnionDeliveryIT {
-  private static final String DOMAIN = "onion-mx.test";
+  private static final String LABEL = "private-tor";
+  private static final String DOMAIN = KnotDnsServer.domain(LABEL);
   private static final int COMPARED_MESSAGES = 100;
 
   /**
@@ -62,7 +64,7 @@ class OnionDeliveryIT {
 
   private static GreenMail greenMail;
   private static PrivateTorNetwork tor;
-  private static FakeDnsServer dns;
+  private static KnotDnsServer dns;
 
   @BeforeAll
   static void startNetwork() throws IOException {
@@ -74,8 +76,9 @@ class OnionDeliveryIT {
             .clientSocksTimeout(ONION_DOWN_TIMEOUT)
             .start();
     System.out.println("[OnionDeliveryIT] private Tor network ready: " + tor.timings());
-    dns = FakeDnsServer.start();
-    dns.add("_onion-mx._tcp." + DOMAIN + ". 300 IN SRV 0 5 25 " + tor.onionHostname() + ".");
+    // the onion is known only now: the signed zone is made for it
+    String srv = KnotDnsServer.srvName(LABEL) + " 300 IN SRV 0 5 25 " + tor.onionHostname() + ".";
+    dns = KnotDnsServer.newBuilder().record(srv).start();
   }
 
   @AfterAll
@@ -171,12 +174,13 @@ class OnionDeliveryIT {
   }
 
   @Test
-  void srvRecordLeadsToTheOnionAndTheMessageArrives() throws Exception {
+  void dnssecValidatedSrvRecordLeadsToTheOnionAndTheMessageArrives() throws Exception {
     OnionResolver resolver =
         OnionResolver.newBuilder()
             .map(OnionMap.empty())
             .dnsServers(List.of(new DnsServer(dns.address(), false)))
-            .dnssec(DnssecPolicy.OFF)
+            .trustAnchors(dns.trustAnchorDs())
+            .dnssec(DnssecPolicy.REQUIRE)
             .timeout(Duration.ofSeconds(2))
             .build();
 
@@ -184,7 +188,7 @@ class OnionDeliveryIT {
 
     Resolution.Routed route =
         assertInstanceOf(Resolution.Routed.class, resolution, resolution::toString);
-    assertEquals(RouteSource.SRV, route.source());
+    assertEquals(RouteSource.SRV_DNSSEC, route.source(), "validated against the zone's anchor");
     assertEquals(
         List.of(new OnionTarget(OnionAddress.parse(tor.onionHostname()), 25)), route.targets());
     try (OnionMailer mailer = mailer().build()) {

@@ -1,5 +1,6 @@
 package org.onionmx.testing.dns;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramSocket;
@@ -11,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.onionmx.testing.Processes;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
@@ -43,11 +47,15 @@ import org.xbill.DNS.Type;
  *   <li>{@code badsig}: a signed child whose SRV was changed after signing.
  * </ul>
  *
+ * <p>A test adds records of its own, known only at run time (say an SRV record pointing at the
+ * onion of a private Tor network), with {@link Builder#record(String)}; knotd signs them with the
+ * rest of {@value #ZONE}.
+ *
  * <p>{@link #trustAnchorDs()} and {@link #trustAnchorDnskey()} give the anchor for {@value #ZONE}
  * (a private TLD: no root above it). Everything lives in a temporary directory that {@link
  * #close()} deletes, after stopping the one {@code knotd} process this instance started. Needs
- * {@code knotd} and {@code keymgr} (Debian package {@code knot}); {@link #start()} fails, never
- * skips, without them.
+ * {@code knotd} and {@code keymgr} (Debian package {@code knot}); starting fails, never skips,
+ * without them.
  */
 public final class KnotDnsServer implements AutoCloseable {
   /** The signed parent zone. */
@@ -55,6 +63,9 @@ public final class KnotDnsServer implements AutoCloseable {
 
   private static final String KNOT_HINT = "Debian: apt-get install -y knot";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The children of {@value #ZONE} that are delegated: records below them are not in the zone. */
+  private static final List<String> DELEGATED = List.of("insecure", "bogus", "badsig");
 
   private final Path dir;
   private final Process knotd;
@@ -72,26 +83,22 @@ public final class KnotDnsServer implements AutoCloseable {
   }
 
   /**
-   * Generates keys, writes and signs the zones and starts {@code knotd} on a free port; returns
-   * once it answers with the new keys over UDP and TCP.
+   * Starts a server with the fixed test zone only; the same as {@code newBuilder().start()}.
    *
    * @throws IllegalStateException if {@code knotd} or {@code keymgr} is not installed
    * @throws IOException if the server cannot be set up or does not come up in time
    */
   public static KnotDnsServer start() throws IOException {
-    String knotdBin = Processes.binary("knotd", KNOT_HINT);
-    String keymgrBin = Processes.binary("keymgr", KNOT_HINT);
-    Path dir = Files.createTempDirectory("knot-dns-");
-    try {
-      return start(dir, knotdBin, keymgrBin);
-    } catch (IOException | RuntimeException e) {
-      Processes.deleteTree(dir);
-      throw e;
-    }
+    return newBuilder().start();
   }
 
-  private static KnotDnsServer start(Path dir, String knotdBin, String keymgrBin)
-      throws IOException {
+  /** A builder for a server whose signed zone also carries records the test adds. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  private static KnotDnsServer start(
+      Path dir, String knotdBin, String keymgrBin, List<Record> extra) throws IOException {
     Files.createDirectories(dir.resolve("db"));
     Files.createDirectories(dir.resolve("zones"));
     int port = freePort();
@@ -129,7 +136,8 @@ public final class KnotDnsServer implements AutoCloseable {
     String parent =
         resource("onionmx.test.zone")
             .replace("@BOGUS_DS@", bogusDs)
-            .replace("@BADSIG_DS@", badsig.dsRdata());
+            .replace("@BADSIG_DS@", badsig.dsRdata())
+            + extraRecords(extra);
     Path zones = dir.resolve("zones");
     Files.writeString(zones.resolve("onionmx.test.zone"), parent);
     Files.writeString(
@@ -395,6 +403,84 @@ public final class KnotDnsServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    }
+  }
+
+  private static String extraRecords(List<Record> extra) {
+    StringBuilder sb = new StringBuilder("\n; records added by the test\n");
+    for (Record r : extra) {
+      sb.append(r).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Configures and starts a {@link KnotDnsServer}. Not thread-safe. */
+  public static final class Builder {
+    private final List<Record> records = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * Adds a record to the signed zone {@value #ZONE}, in master-file form; a name without a
+     * final dot is relative to {@value #ZONE}, and the TTL defaults to 3600. For example {@code
+     * "_onion-mx._tcp.tor 300 IN SRV 0 5 25 <56 characters>.onion."}, which serves mail domain
+     * {@code domain("tor")}.
+     *
+     * @throws IllegalArgumentException if the line is not exactly one record, or its name is not
+     *     below {@value #ZONE} or lies under a delegated child ({@code insecure}, {@code bogus},
+     *     {@code badsig})
+     */
+    public Builder record(String masterFileLine) {
+      Objects.requireNonNull(masterFileLine, "masterFileLine");
+      Name zone = Name.fromConstantString(ZONE);
+      List<Record> parsed = new ArrayList<>();
+      try (Master m =
+          new Master(
+              new ByteArrayInputStream(masterFileLine.getBytes(StandardCharsets.UTF_8)),
+              zone,
+              3600)) {
+        for (Record r = m.nextRecord(); r != null; r = m.nextRecord()) {
+          parsed.add(r);
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "not a master-file record: '" + masterFileLine + "': " + e.getMessage(), e);
+      }
+      if (parsed.size() != 1) {
+        throw new IllegalArgumentException(
+            "expected one record, got " + parsed.size() + ": '" + masterFileLine + "'");
+      }
+      Record r = parsed.get(0);
+      if (!r.getName().subdomain(zone) || r.getName().equals(zone)) {
+        throw new IllegalArgumentException(r.getName() + " is not below " + ZONE);
+      }
+      for (String child : DELEGATED) {
+        if (r.getName().subdomain(Name.fromConstantString(child + "." + ZONE))) {
+          throw new IllegalArgumentException(
+              r.getName() + " lies under the delegated child " + child + "." + ZONE);
+        }
+      }
+      records.add(r);
+      return this;
+    }
+
+    /**
+     * Generates keys, writes and signs the zones and starts {@code knotd} on a free port; returns
+     * once it answers with the new keys over UDP and TCP.
+     *
+     * @throws IllegalStateException if {@code knotd} or {@code keymgr} is not installed
+     * @throws IOException if the server cannot be set up or does not come up in time
+     */
+    public KnotDnsServer start() throws IOException {
+      String knotdBin = Processes.binary("knotd", KNOT_HINT);
+      String keymgrBin = Processes.binary("keymgr", KNOT_HINT);
+      Path dir = Files.createTempDirectory("knot-dns-");
+      try {
+        return KnotDnsServer.start(dir, knotdBin, keymgrBin, List.copyOf(records));
+      } catch (IOException | RuntimeException e) {
+        Processes.deleteTree(dir);
+        throw e;
+      }
     }
   }
 }

@@ -12,7 +12,12 @@ import java.util.List;
  * relays, the onion-service tor and the client tor, each in its own directory under one root.
  */
 record NetworkLayout(
-    List<TorNode> nodes, TorNode onionService, TorNode client, int socksPort, Path emptyTorrc) {
+    List<TorNode> nodes,
+    TorNode onionService,
+    TorNode client,
+    int socksPort,
+    Path emptyTorrc,
+    List<String> dirAuthorities) {
   static final int AUTHORITIES = 3;
   static final int VOTING_INTERVAL_SECONDS = 10;
 
@@ -84,6 +89,7 @@ record NetworkLayout(
           };
       n.writeTorrc(geoip, authorities, extra, owner);
     }
-    return new NetworkLayout(List.copyOf(nodes), hs, client, socks, emptyTorrc);
+    return new NetworkLayout(
+        List.copyOf(nodes), hs, client, socks, emptyTorrc, List.copyOf(authorities));
   }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.onionmx.testing.Processes;
@@ -65,6 +66,7 @@ public final class PrivateTorNetwork implements AutoCloseable {
   private final TorNode onionService;
   private final TorNode client;
   private final int socksPort;
+  private final List<String> dirAuthorities;
   private String onionHostname;
   private Timings timings;
   private boolean closed;
@@ -78,6 +80,7 @@ public final class PrivateTorNetwork implements AutoCloseable {
     this.onionService = layout.onionService();
     this.client = layout.client();
     this.socksPort = layout.socksPort();
+    this.dirAuthorities = layout.dirAuthorities();
   }
 
   /** A builder; {@link Builder#targetPort} is required. */
@@ -110,6 +113,19 @@ public final class PrivateTorNetwork implements AutoCloseable {
   /** The onion-service tor's control cookie file. */
   public Path onionServiceControlCookie() {
     return onionService.cookieFile();
+  }
+
+  /**
+   * The torrc lines that make another tor a client of this network: {@code TestingTorNetwork 1},
+   * {@code ClientUseIPv6 0} and the three authorities' {@code DirAuthority} lines. That tor needs
+   * its own data directory, SOCKS and control ports.
+   */
+  public List<String> clientTorrcLines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("TestingTorNetwork 1");
+    lines.add("ClientUseIPv6 0");
+    lines.addAll(dirAuthorities);
+    return List.copyOf(lines);
   }
 
   /** The onion service's host name: 56 base32 characters and {@code .onion}. */
@@ -362,7 +378,10 @@ public final class PrivateTorNetwork implements AutoCloseable {
             + ONION_PORT
             + " (last SOCKS reply 0x"
             + Integer.toHexString(reply)
-            + "); is the target port listening?",
+            + "); is the target port listening? client log:\n"
+            + client.logTail()
+            + "onion service log:\n"
+            + onionService.logTail(),
         last);
   }
 

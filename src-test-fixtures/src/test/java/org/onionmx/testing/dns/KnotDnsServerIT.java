@@ -88,6 +88,28 @@ class KnotDnsServerIT {
     assertEquals(dirsBefore, knotDirs(), "the temporary directory is deleted");
   }
 
+  @Test
+  void recordAddedByTheTestIsServedSignedAndValidates() throws IOException {
+    String onion = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion.";
+    try (KnotDnsServer knot =
+        KnotDnsServer.newBuilder()
+            .record(KnotDnsServer.srvName("added") + " 300 IN SRV 0 5 2525 " + onion)
+            .start()) {
+      Message added = ask(knot, "added", true);
+
+      assertEquals(Rcode.NOERROR, added.getRcode());
+      assertTrue(added.getHeader().getFlag(Flags.AD), "validated against the zone's anchor");
+      List<String> srv =
+          added.getSection(Section.ANSWER).stream()
+              .filter(r -> r.getType() == Type.SRV)
+              .map(Record::rdataToString)
+              .toList();
+      assertEquals(List.of("0 5 2525 " + onion), srv);
+      Message good = ask(knot, "good", true);
+      assertTrue(good.getHeader().getFlag(Flags.AD), "the fixed records are still there");
+    }
+  }
+
   private static long knotDirs() throws IOException {
     try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       return s.filter(p -> p.getFileName().toString().startsWith("knot-dns-")).count();

@@ -121,6 +121,17 @@ class PrivateTorNetworkIT {
   }
 
   @Test
+  @Order(2)
+  void clientTorrcLinesNameTheTestNetworkAndItsThreeAuthorities() {
+    List<String> lines = net.clientTorrcLines();
+
+    assertTrue(lines.contains("TestingTorNetwork 1"), lines::toString);
+    List<String> authorities = lines.stream().filter(l -> l.startsWith("DirAuthority ")).toList();
+    assertEquals(3, authorities.size(), lines::toString);
+    assertTrue(authorities.stream().allMatch(l -> l.contains(" 127.0.0.1:")), lines::toString);
+  }
+
+  @Test
   @Order(3)
   void onionServiceComesBackWithTheSameOnionAfterARestart() throws IOException {
     String onion = net.onionHostname();
