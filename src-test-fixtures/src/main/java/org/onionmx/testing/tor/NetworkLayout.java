@@ -26,7 +26,13 @@ record NetworkLayout(
    * every torrc under {@code dir}.
    */
   static NetworkLayout create(
-      Path dir, String tor, String gencert, int relays, int targetPort, Duration socksTimeout)
+      Path dir,
+      String tor,
+      String gencert,
+      int relays,
+      int targetPort,
+      java.util.Map<Integer, Integer> morePorts,
+      Duration socksTimeout)
       throws IOException {
     Path emptyTorrc = Files.createFile(dir.resolve("empty.torrc"));
     Path geoip = Files.createFile(dir.resolve("empty.geoip"));
@@ -71,14 +77,17 @@ record NetworkLayout(
     for (TorNode n : nodes) {
       List<String> extra =
           switch (n.role()) {
-            case ONION_SERVICE ->
-                List.of(
-                    "HiddenServiceDir " + n.dir().resolve("hs"),
-                    "HiddenServiceVersion 3",
-                    "HiddenServicePort "
-                        + PrivateTorNetwork.ONION_PORT
-                        + " 127.0.0.1:"
-                        + targetPort);
+            case ONION_SERVICE -> {
+              List<String> lines = new ArrayList<>();
+              lines.add("HiddenServiceDir " + n.dir().resolve("hs"));
+              lines.add("HiddenServiceVersion 3");
+              lines.add(
+                  "HiddenServicePort " + PrivateTorNetwork.ONION_PORT + " 127.0.0.1:" + targetPort);
+              morePorts.forEach(
+                  (onion, local) ->
+                      lines.add("HiddenServicePort " + onion + " 127.0.0.1:" + local));
+              yield lines;
+            }
             case CLIENT ->
                 socksTimeout == null
                     ? List.of("SocksPort 127.0.0.1:" + socks + " ExtendedErrors IsolateSOCKSAuth")

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.onionmx.testing.Processes;
 
@@ -401,6 +402,7 @@ public final class PrivateTorNetwork implements AutoCloseable {
   /** Configures and starts a {@link PrivateTorNetwork}. */
   public static final class Builder {
     private int targetPort = -1;
+    private final Map<Integer, Integer> morePorts = new java.util.LinkedHashMap<>();
     private int relays = DEFAULT_RELAYS;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private Path torBinary;
@@ -419,6 +421,25 @@ public final class PrivateTorNetwork implements AutoCloseable {
         throw new IllegalArgumentException("targetPort " + port + " is not in 1..65535");
       }
       this.targetPort = port;
+      return this;
+    }
+
+    /**
+     * One more port of the onion service: {@code onionPort} leads to {@code targetPort} on
+     * 127.0.0.1, for example a second SMTP server behind the same onion.
+     *
+     * @throws IllegalArgumentException if a port is not in 1..65535, or {@code onionPort} is
+     *     {@value #ONION_PORT}
+     */
+    public Builder servicePort(int onionPort, int targetPort) {
+      if (onionPort < 1 || onionPort > 65535 || onionPort == ONION_PORT) {
+        throw new IllegalArgumentException(
+            "onion port " + onionPort + " is not in 1..65535 or is " + ONION_PORT);
+      }
+      if (targetPort < 1 || targetPort > 65535) {
+        throw new IllegalArgumentException("target port " + targetPort + " is not in 1..65535");
+      }
+      morePorts.put(onionPort, targetPort);
       return this;
     }
 
@@ -509,7 +530,8 @@ public final class PrivateTorNetwork implements AutoCloseable {
       PrivateTorNetwork net = null;
       try {
         NetworkLayout layout =
-            NetworkLayout.create(dir, tor, gencert, relays, targetPort, clientSocksTimeout);
+            NetworkLayout.create(
+                dir, tor, gencert, relays, targetPort, Map.copyOf(morePorts), clientSocksTimeout);
         net = new PrivateTorNetwork(dir, tor, startTimeout, layout);
         net.startUp();
         return net;

@@ -38,6 +38,17 @@ class PrivateTorNetworkTest {
   }
 
   @Test
+  void moreServicePortsMustBeValidAndNotTheSmtpPort() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PrivateTorNetwork.newBuilder().servicePort(PrivateTorNetwork.ONION_PORT, 2525));
+    assertThrows(
+        IllegalArgumentException.class, () -> PrivateTorNetwork.newBuilder().servicePort(2525, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> PrivateTorNetwork.newBuilder().servicePort(0, 2525));
+  }
+
+  @Test
   void networkNeedsARelayBesidesTheAuthorities() {
     assertThrows(IllegalArgumentException.class, () -> PrivateTorNetwork.newBuilder().relays(0));
   }
