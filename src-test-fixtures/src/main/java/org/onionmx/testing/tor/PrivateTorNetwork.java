@@ -43,6 +43,9 @@ public final class PrivateTorNetwork implements AutoCloseable {
   /** Default time allowed for {@link Builder#start()} and for restarting one tor. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
 
+  /** The longest a single reachability probe waits for the client's SOCKS reply. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
+
   /**
    * How long the start-up took until each readiness step, counted from the start of {@link
    * Builder#start()}, or of {@link #startOnionService()} or {@link #startClient()}, where the steps
@@ -355,21 +358,34 @@ public final class PrivateTorNetwork implements AutoCloseable {
   /**
    * SOCKS CONNECTs to the onion until one succeeds (a descriptor may not be on every HSDir yet).
    */
+  /**
+   * Probes the onion through the client until a stream opens. Each probe gets at most {@link
+   * #PROBE_TIMEOUT}; after a failed one the client is sent {@code NEWNYM}, which also purges its
+   * onion-service state: a client that cached the descriptor of a service that has since restarted
+   * would otherwise keep trying the old introduction points, and could need the whole start timeout
+   * to give them up.
+   */
   private Duration awaitOnionReachable(long t0, long deadline) throws IOException {
     int reply = -1;
     IOException last = null;
     while (System.nanoTime() < deadline) {
       client.checkAlive();
       onionService.checkAlive();
-      int left = (int) Math.max(1000, (deadline - System.nanoTime()) / 1_000_000);
+      long left = Math.max(1000, (deadline - System.nanoTime()) / 1_000_000);
       try {
-        reply = SocksProbe.connect(socksPort, onionHostname, ONION_PORT, left);
+        reply =
+            SocksProbe.connect(
+                socksPort,
+                onionHostname,
+                ONION_PORT,
+                (int) Math.min(left, PROBE_TIMEOUT.toMillis()));
         if (reply == 0) {
           return since(t0);
         }
       } catch (IOException e) {
         last = e;
       }
+      freshClientState(deadline);
       pause();
     }
     throw new IOException(
@@ -384,6 +400,15 @@ public final class PrivateTorNetwork implements AutoCloseable {
             + "onion service log:\n"
             + onionService.logTail(),
         last);
+  }
+
+  /** NEWNYM to the client: fresh circuits, and no cached onion-service descriptors. */
+  private void freshClientState(long deadline) {
+    try (ControlLink c = ControlLink.open(client, deadline)) {
+      c.command("SIGNAL NEWNYM");
+    } catch (IOException e) {
+      // the next probe says whether the client is still there
+    }
   }
 
   private static Duration since(long t0) {
