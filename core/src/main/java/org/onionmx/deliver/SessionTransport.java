@@ -89,11 +89,6 @@ final class SessionTransport extends SMTPTransport {
     return endOfDataSent;
   }
 
-  /** True if the last transaction sent its commands as a pipelined group. */
-  synchronized boolean pipelined() {
-    return pipelining;
-  }
-
   @Override
   protected void finishData() throws IOException, MessagingException {
     inFinishData = true;
