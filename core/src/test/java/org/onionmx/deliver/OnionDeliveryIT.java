@@ -376,27 +376,8 @@ class OnionDeliveryIT {
     }
   }
 
-  /**
-   * The attempt's report, attempted up to twice more while Tor fails it temporarily: a fresh
-   * circuit on the small test network now and then fails to build (0x01), as a queue would retry
-   * it.
-   */
   private static DeliveryReport retryingTor(java.util.function.Supplier<DeliveryReport> attempt) {
-    DeliveryReport report = attempt.get();
-    for (int i = 0; i < 2 && torTemporary(report); i++) {
-      System.out.println("[OnionDeliveryIT] retrying after " + report);
-      report = attempt.get();
-    }
-    return report;
-  }
-
-  private static boolean torTemporary(DeliveryReport report) {
-    return report.results().stream()
-        .allMatch(
-            r ->
-                r instanceof RecipientResult.Deferred d
-                    && d.failure() instanceof Failure.Tor t
-                    && t.temporary());
+    return TorRetries.retryingTor("OnionDeliveryIT", attempt);
   }
 
   private static Run send(IsolationMode isolation, int port, boolean pipelining)
@@ -411,7 +392,7 @@ class OnionDeliveryIT {
         DeliveryReport report = mailer.deliver(route, envelope, rawMessage(i));
         // A fresh circuit on the small test network now and then fails to build (Tor answers
         // 0x01, temporary): retry it as an MTA's queue would, at most twice, and count it.
-        for (int attempt = 0; attempt < 2 && torTemporary(report); attempt++) {
+        for (int attempt = 0; attempt < 2 && TorRetries.deferredByTor(report); attempt++) {
           retries++;
           report = mailer.deliver(route, envelope, rawMessage(i));
         }

@@ -29,9 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.onionmx.deliver.DeliveryReport;
 import org.onionmx.deliver.Envelope;
-import org.onionmx.deliver.Failure;
 import org.onionmx.deliver.OnionMailer;
-import org.onionmx.deliver.RecipientResult;
+import org.onionmx.deliver.TorRetries;
 import org.onionmx.resolve.OnionAddress;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
@@ -112,8 +111,7 @@ class TorProcessIT {
     } finally {
       long t0 = System.nanoTime();
       tor.close();
-      System.out.printf(
-          "[TorProcessIT] close took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+      System.out.printf("[TorProcessIT] close took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
     assertFalse(alive(pid), "tor " + pid + " is gone");
     assertThrows(ConnectException.class, () -> new Socket(socks.getAddress(), socks.getPort()));
@@ -164,9 +162,8 @@ class TorProcessIT {
   }
 
   /**
-   * One message to the network's onion through {@code socks}, attempted up to twice more while
-   * Tor fails it temporarily (a fresh circuit on the small test network now and then fails to
-   * build).
+   * One message to the network's onion through {@code socks}, attempted up to twice more while Tor
+   * fails it temporarily (a fresh circuit on the small test network now and then fails to build).
    */
   private static DeliveryReport deliverThrough(InetSocketAddress socks) throws IOException {
     OnionTarget target = new OnionTarget(OnionAddress.parse(net.onionHostname()), 25);
@@ -188,21 +185,7 @@ class TorProcessIT {
             .readTimeout(Duration.ofSeconds(60))
             .build()) {
       Envelope envelope = Envelope.of("alice@sender.example", "bob@" + DOMAIN);
-      DeliveryReport report = mailer.deliver(route, envelope, message);
-      for (int i = 0; i < 2 && torTemporary(report); i++) {
-        System.out.println("[TorProcessIT] retrying after " + report);
-        report = mailer.deliver(route, envelope, message);
-      }
-      return report;
+      return TorRetries.retryingTor("TorProcessIT", () -> mailer.deliver(route, envelope, message));
     }
-  }
-
-  private static boolean torTemporary(DeliveryReport report) {
-    return report.results().stream()
-        .allMatch(
-            r ->
-                r instanceof RecipientResult.Deferred d
-                    && d.failure() instanceof Failure.Tor t
-                    && t.temporary());
   }
 }
