@@ -1,5 +1,6 @@
 package org.onionmx.resolve;
 
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -92,7 +93,9 @@ final class TorTcpResolver implements Resolver {
     String host = server.getAddress().getHostAddress(); // an IP literal: nothing is looked up
     try (Socket stream = opener.open(host, server.getPort(), ISOLATION_KEY)) {
       stream.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-      DataOutputStream out = new DataOutputStream(stream.getOutputStream());
+      // one write for length and query: one segment to Tor, one cell, not three (two 1-byte ones)
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(stream.getOutputStream(), wire.length + 2));
       out.writeShort(wire.length);
       out.write(wire);
       out.flush();

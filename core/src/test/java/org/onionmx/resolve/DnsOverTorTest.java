@@ -103,4 +103,60 @@ class DnsOverTorTest {
     assertEquals(Resolution.FailureReason.NETWORK, failed.reason(), failed.detail());
     assertEquals(List.of(), dns.queries());
   }
+
+  @Test
+  void eachQueryLeavesInOneWrite() {
+    java.util.List<Integer> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.onionmx.tor.StreamOpener counting =
+        (host, port, key) -> {
+          java.net.Socket s = tor.open(host, port, key);
+          java.io.OutputStream out = s.getOutputStream();
+          return new java.net.Socket() {
+            @Override
+            public java.io.OutputStream getOutputStream() {
+              return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                  writes.add(1);
+                  out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                  writes.add(len);
+                  out.write(b, off, len);
+                }
+              };
+            }
+
+            @Override
+            public java.io.InputStream getInputStream() throws java.io.IOException {
+              return s.getInputStream();
+            }
+
+            @Override
+            public void setSoTimeout(int timeout) throws java.net.SocketException {
+              s.setSoTimeout(timeout);
+            }
+
+            @Override
+            public synchronized void close() throws java.io.IOException {
+              s.close();
+            }
+          };
+        };
+    OnionResolver resolver =
+        OnionResolver.newBuilder()
+            .map(OnionMap.empty())
+            .dnsServers(List.of(new DnsServer(dns.address(), false)))
+            .dnsOverTor(counting)
+            .dnssec(DnssecPolicy.OFF)
+            .timeout(Duration.ofSeconds(3))
+            .build();
+
+    assertInstanceOf(Resolution.Routed.class, resolver.resolve("example.org"));
+
+    assertEquals(1, writes.size(), "writes of the framed query: " + writes);
+    assertTrue(writes.get(0) > 2, "length and query together: " + writes);
+  }
 }
