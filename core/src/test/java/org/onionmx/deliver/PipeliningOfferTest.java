@@ -64,4 +64,21 @@ class PipeliningOfferTest {
     assertEquals(2, server.transactions().size());
     assertEquals(0, server.commandsBeforeReply());
   }
+
+  @Test
+  void aPipelinedGroupArrivesAsOneWrite() throws Exception {
+    server.offerPipelining();
+    try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
+      assertTrue(
+          mailer
+              .deliver(
+                  route(target("mx1")),
+                  envelope("a@example.org", "b@example.org", "c@example.org"),
+                  rawMessage("s", "b"))
+              .allAccepted());
+    }
+
+    // the three RCPT TOs and DATA were already there when the server read MAIL FROM
+    assertEquals(4, server.commandsBeforeReply());
+  }
 }
