@@ -188,7 +188,8 @@ public final class TorControl implements AutoCloseable {
 
   /**
    * Makes this connection tor's owner ({@code TAKEOWNERSHIP}): tor exits when it closes, also when
-   * the JVM dies.
+   * the JVM dies. Then, as the control-port specification advises, drops {@code
+   * __OwningControllerProcess}, which covered the start until now.
    */
   void takeOwnership() throws TorControlException {
     channel.call(
@@ -196,6 +197,7 @@ public final class TorControl implements AutoCloseable {
         Kind.COMMAND_REFUSED,
         c -> {
           c.takeOwnership();
+          c.resetConf(List.of("__OwningControllerProcess"));
           return null;
         });
   }

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The torrc a {@link TorProcess} writes: a client with one SOCKS port (extended onion errors,
  * isolation by SOCKS credentials), a control port on a port tor chooses and writes to a file,
- * cookie authentication, a notice log in the data directory, and the caller's extra lines.
- * Nothing in it names the machine or the user.
+ * cookie authentication, a notice log in the data directory, this JVM as the owning process, and
+ * the caller's extra lines. Nothing in it names the machine or the user.
  *
  * @param dataDirectory tor's data directory, absolute
  * @param socksPort the SOCKS port on 127.0.0.1, or 0 for one tor chooses
@@ -39,6 +39,8 @@ record Torrc(Path dataDirectory, int socksPort, List<String> extra) {
     // the rest of the Log value is the file name, spaces and all
     lines.add("Log " + quote("notice file " + file(LOG_FILE)));
     lines.add("AvoidDiskWrites 1");
+    // tor exits when this JVM does, also in the moment before TAKEOWNERSHIP
+    lines.add("__OwningControllerProcess " + ProcessHandle.current().pid());
     lines.addAll(extra);
     return lines;
   }

@@ -43,6 +43,9 @@ class TorProcessTest {
     assertTrue(lines.contains("Log \"notice file " + data.resolve("notice.log") + "\""));
     assertTrue(lines.contains("AvoidDiskWrites 1"), lines::toString);
     assertTrue(lines.contains("RunAsDaemon 0"), lines::toString);
+    assertTrue(
+        lines.contains("__OwningControllerProcess " + ProcessHandle.current().pid()),
+        lines::toString);
   }
 
   @Test
@@ -158,8 +161,7 @@ class TorProcessTest {
   }
 
   @Test
-  void torThatExitsAtOnceIsExitedWithItsLastLinesAndAnOwnerOnlyDataDirectory()
-      throws IOException {
+  void torThatExitsAtOnceIsExitedWithItsLastLinesAndAnOwnerOnlyDataDirectory() throws IOException {
     Path fake =
         script(
             "echo \"[warn] Failed to parse/validate config: Unknown option 'Bogus'.\"",
@@ -209,8 +211,7 @@ class TorProcessTest {
 
   private Path script(String... lines) throws IOException {
     Path p = dir.resolve("fake-tor");
-    Files.writeString(
-        p, "#!/bin/sh\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(p, "#!/bin/sh\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
     return p;
   }
