@@ -62,42 +62,47 @@ class PostfixSinkDeliveryIT {
 
   @Test
   void temporarilyRefusedRecipientsInAGroupAreDeferredAndNothingIsTaken() throws Exception {
-    try (PostfixSmtpSink sink = PostfixSmtpSink.start(null, "-r", "rcpt");
-        FakeTorProxy proxy = FakeTorProxy.start()) {
-      proxy.route(host("mx1"), sink.port());
-      try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
-        DeliveryReport r =
-            mailer.deliver(route(target("mx1")), envelope(A, B), rawMessage("s", "b"));
+    List<DeliveryReport> reports =
+        deliverToRefusingSink(List.of(envelope(A, B), envelope(C)), "-r", "rcpt");
 
-        for (String rcpt : List.of(A, B)) {
-          Deferred d = assertInstanceOf(Deferred.class, r.resultFor(rcpt));
-          assertEquals(450, ((Failure.Smtp) d.failure()).code(), d.toString());
-        }
-        assertTrue(
-            mailer.deliver(route(target("mx1")), envelope(C), rawMessage("s", "b")).resultFor(C)
-                instanceof Deferred,
-            "the session goes on after the refused group");
-      }
-      assertEquals(0, sink.received());
-      assertEquals(1, proxy.connects().size());
+    for (String rcpt : List.of(A, B)) {
+      Deferred d = assertInstanceOf(Deferred.class, reports.get(0).resultFor(rcpt));
+      assertEquals(450, ((Failure.Smtp) d.failure()).code(), d.toString());
     }
+    assertInstanceOf(
+        Deferred.class, reports.get(1).resultFor(C), "the session goes on after the refused group");
   }
 
   @Test
   void refusedSenderInAGroupRejectsEveryRecipient() throws Exception {
-    try (PostfixSmtpSink sink = PostfixSmtpSink.start(null, "-f", "mail");
+    DeliveryReport report = deliverToRefusingSink(List.of(envelope(A, B)), "-f", "mail").get(0);
+
+    for (String rcpt : List.of(A, B)) {
+      Rejected x = assertInstanceOf(Rejected.class, report.resultFor(rcpt));
+      assertEquals(500, ((Failure.Smtp) x.failure()).code(), x.toString());
+    }
+  }
+
+  /**
+   * Delivers one message per envelope, pipelined, on one session into a sink started with {@code
+   * options}, and checks that the sink took none of them once the session has ended.
+   */
+  private static List<DeliveryReport> deliverToRefusingSink(
+      List<Envelope> envelopes, String... options) throws Exception {
+    List<DeliveryReport> reports = new java.util.ArrayList<>();
+    try (PostfixSmtpSink sink = PostfixSmtpSink.start(null, options);
         FakeTorProxy proxy = FakeTorProxy.start()) {
       proxy.route(host("mx1"), sink.port());
+      int before = sink.sessions();
       try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
-        DeliveryReport r =
-            mailer.deliver(route(target("mx1")), envelope(A, B), rawMessage("s", "b"));
-
-        for (String rcpt : List.of(A, B)) {
-          Rejected x = assertInstanceOf(Rejected.class, r.resultFor(rcpt));
-          assertEquals(500, ((Failure.Smtp) x.failure()).code(), x.toString());
+        for (Envelope e : envelopes) {
+          reports.add(mailer.deliver(route(target("mx1")), e, rawMessage("s", "b")));
         }
-      }
-      assertEquals(0, sink.received());
+      } // QUIT ends the session
+      assertEquals(before + 1, sink.awaitSessions(before + 1, 5000), "the session ended");
+      assertEquals(0, sink.received(), "messages the sink took");
+      assertEquals(1, proxy.connects().size(), "one SOCKS stream");
     }
+    return reports;
   }
 }

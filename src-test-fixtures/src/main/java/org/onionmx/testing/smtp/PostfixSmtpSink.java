@@ -37,6 +37,7 @@ public final class PostfixSmtpSink implements AutoCloseable {
   private final Path dumps;
   private final AtomicInteger received = new AtomicInteger();
   private final AtomicInteger sessions = new AtomicInteger();
+  private final Object counters = new Object();
   private final Thread reader;
 
   private PostfixSmtpSink(Process process, int port, Path dumps) {
@@ -102,18 +103,32 @@ public final class PostfixSmtpSink implements AutoCloseable {
    * @return the count reached (less than {@code n} if the wait timed out)
    */
   public int awaitReceived(int n, long timeoutMillis) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    synchronized (received) {
-      while (received.get() < n && System.nanoTime() < end) {
-        received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
-      }
-    }
-    return received.get();
+    return await(received, n, timeoutMillis);
   }
 
   /** The number of SMTP sessions ended so far, the start-up probe's included. */
   public int sessions() {
     return sessions.get();
+  }
+
+  /**
+   * Waits until {@code n} sessions have ended (the start-up probe's included); after that, {@link
+   * #received()} counts everything those sessions sent.
+   *
+   * @return the count reached (less than {@code n} if the wait timed out)
+   */
+  public int awaitSessions(int n, long timeoutMillis) throws InterruptedException {
+    return await(sessions, n, timeoutMillis);
+  }
+
+  private int await(AtomicInteger counter, int n, long timeoutMillis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    synchronized (counters) {
+      while (counter.get() < n && System.nanoTime() < end) {
+        counters.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+      }
+    }
+    return counter.get();
   }
 
   /** The kept messages as the sink wrote them (UTF-8), oldest first; empty without a directory. */
@@ -156,10 +171,10 @@ public final class PostfixSmtpSink implements AutoCloseable {
         }
         Matcher m = COUNTERS.matcher(line);
         if (m.find()) {
-          sessions.set(Integer.parseInt(m.group(1)));
-          synchronized (received) {
+          synchronized (counters) {
+            sessions.set(Integer.parseInt(m.group(1)));
             received.set(Integer.parseInt(m.group(3)));
-            received.notifyAll();
+            counters.notifyAll();
           }
         }
         line.setLength(0);
