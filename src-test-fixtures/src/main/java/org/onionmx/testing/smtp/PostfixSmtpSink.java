@@ -106,7 +106,10 @@ public final class PostfixSmtpSink implements AutoCloseable {
     return await(received, n, timeoutMillis);
   }
 
-  /** The number of SMTP sessions ended so far, the start-up probe's included. */
+  /**
+   * The number of SMTP sessions ended so far, the start-up probe's included: exactly 1 right after
+   * {@link #start} returns.
+   */
   public int sessions() {
     return sessions.get();
   }
@@ -192,19 +195,35 @@ public final class PostfixSmtpSink implements AutoCloseable {
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        return;
       } catch (IOException e) {
         if (System.nanoTime() > end) {
           close();
           throw new IOException("smtp-sink did not listen on 127.0.0.1:" + port + " in 10 s", e);
         }
+        pause();
+        continue;
       }
+      // The probe is a session too, counted a moment after it ends: wait for it, so that
+      // sessions() read after start() is exact and a test's own session is never mistaken for it.
       try {
-        Thread.sleep(20);
+        if (await(sessions, 1, 10_000) < 1) {
+          close();
+          throw new IOException("smtp-sink did not count its start-up probe in 10 s");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
+      return;
+    }
+  }
+
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     }
   }
 

@@ -24,6 +24,7 @@ class PostfixSmtpSinkIT {
     int port;
     try (PostfixSmtpSink sink = PostfixSmtpSink.start(dir.resolve("dumps"))) {
       port = sink.port();
+      assertEquals(1, sink.sessions(), "start() returns once the probe's session is counted");
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), sink.port())) {
         s.setSoTimeout(5000);
         BufferedReader in =
@@ -40,6 +41,7 @@ class PostfixSmtpSinkIT {
         assertTrue(in.readLine().startsWith("250"));
       }
       assertEquals(1, sink.awaitReceived(1, 5000));
+      assertEquals(2, sink.awaitSessions(2, 5000), "the start-up probe's session and this one");
       List<String> kept = sink.messages();
       assertEquals(1, kept.size());
       assertTrue(kept.get(0).contains("X-Rcpt-Args: <b@example.org>\n"), kept.get(0));
