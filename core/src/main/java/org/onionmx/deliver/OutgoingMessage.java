@@ -34,15 +34,15 @@ final class OutgoingMessage extends SMTPMessage {
    * Writes {@code message} as its own {@code writeTo} does, after saving it here: left to itself,
    * Jakarta Mail saves an unsaved message while writing it and replaces its Message-ID with one
    * built from the Session's {@code mail.from}, or else from the OS login and the local host name.
-   * A Message-ID found on the message is kept; a message without one gets {@link
-   * PrivateMessage#newMessageId}.
+   * The message goes with {@link MessageIds#forSending}: an ID the application chose is kept, and
+   * one that Jakarta Mail built from the host name (the message was saved before) is replaced.
    */
   static OutgoingMessage of(Session session, String mailFrom, MimeMessage message)
       throws MessagingException {
     if (!(message instanceof PrivateMessage)) {
-      String found = message.getHeader("Message-ID", null);
+      String id = MessageIds.forSending(message);
       message.saveChanges();
-      message.setHeader("Message-ID", found != null ? found : PrivateMessage.newMessageId(message));
+      message.setHeader("Message-ID", id);
     }
     return new OutgoingMessage(session, mailFrom, null, message);
   }

@@ -105,6 +105,25 @@ class GreenMailDeliveryTest {
   }
 
   @Test
+  void messageSavedByTheAppBeforehandLosesTheIdJakartaMailBuiltFromTheHostName() throws Exception {
+    // mail.host stands in for the local host name: Jakarta Mail builds the ID from it as it would
+    // from InetAddress.getLocalHost(). Saving first is what Transport.send and Spring do.
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("mail.host", "workstation.corp.example");
+    MimeMessage message = new MimeMessage(jakarta.mail.Session.getInstance(p));
+    message.setFrom(new InternetAddress("alice@sender.example"));
+    message.setText("x");
+    message.saveChanges();
+    assertTrue(message.getMessageID().endsWith("@workstation.corp.example>"));
+
+    mailer.deliver(route(target("mx")), envelope("bob@" + DOMAIN), message);
+
+    String id = greenMail.getReceivedMessages()[0].getMessageID();
+    assertTrue(id.matches("<[0-9a-f-]{36}@sender\\.example>"), id);
+    assertEquals(id, message.getMessageID(), "the message carries the ID that was sent");
+  }
+
+  @Test
   void messageIdSetByTheAppOnAnUnsavedMessageIsKept() throws Exception {
     MimeMessage message =
         new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));

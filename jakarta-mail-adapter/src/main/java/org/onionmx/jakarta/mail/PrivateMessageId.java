@@ -1,32 +1,25 @@
 package org.onionmx.jakarta.mail;
 
-import jakarta.mail.Address;
 import jakarta.mail.IllegalWriteException;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
-import java.util.regex.Pattern;
+import org.onionmx.deliver.MessageIds;
 
 /**
  * Writes a message with a Message-ID that names nothing of this machine. Jakarta Mail's {@code
  * MimeMessage.saveChanges} (run by {@code Transport.send} and Spring before the transport sees the
  * message) makes {@code <hash.counter.millis@local-host-name>} unless the session sets {@code
- * mail.from} or {@code mail.host}. Such an ID, or none, is replaced by {@code
- * <random-UUID@domain-of-From>}; an ID the application chose is kept. The message itself gets the
- * ID that was sent, so {@code getMessageID()} after sending tells the truth.
+ * mail.from} or {@code mail.host}. Such an ID, or none, is replaced as {@link
+ * MessageIds#forSending} says; an ID the application chose is kept. The message itself gets the ID
+ * that was sent, so {@code getMessageID()} after sending tells the truth.
  *
  * <p>The onion hop gets bytes, not the message: the core sends bytes unchanged, while what it does
  * to a {@code MimeMessage} before sending (saving it, choosing its ID) is its own business.
  */
 final class PrivateMessageId {
-  /** Jakarta Mail's {@code UniqueValue.getUniqueMessageIDValue} form. */
-  private static final Pattern JAKARTA_MADE = Pattern.compile("<\\d+\\.\\d+\\.\\d+@([^>]*)>");
-
-  private static final String NO_DOMAIN = "onionmx.invalid";
   private static final String[] WITHOUT_ID = {"Message-ID"};
 
   private PrivateMessageId() {}
@@ -36,11 +29,7 @@ final class PrivateMessageId {
    * and carries that ID.
    */
   static byte[] write(MimeMessage message) throws MessagingException {
-    String id = message.getHeader("Message-ID", null);
-    String domain = senderDomain(message);
-    if (id == null || madeByJakartaMail(id, domain)) {
-      id = "<" + UUID.randomUUID() + "@" + domain + ">";
-    }
+    String id = MessageIds.forSending(message);
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     try {
       out.write(("Message-ID: " + id + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -56,23 +45,5 @@ final class PrivateMessageId {
       }
     }
     return out.toByteArray();
-  }
-
-  /** True for an ID made by Jakarta Mail from the local address, not from the sender's domain. */
-  static boolean madeByJakartaMail(String id, String senderDomain) {
-    var m = JAKARTA_MADE.matcher(id.strip());
-    return m.matches() && !m.group(1).equalsIgnoreCase(senderDomain);
-  }
-
-  private static String senderDomain(MimeMessage message) throws MessagingException {
-    Address[] from = message.getFrom();
-    if (from != null && from.length > 0 && from[0] instanceof InternetAddress ia) {
-      String address = ia.getAddress();
-      int at = address == null ? -1 : address.lastIndexOf('@');
-      if (at > 0 && at < address.length() - 1) {
-        return address.substring(at + 1);
-      }
-    }
-    return NO_DOMAIN;
   }
 }
