@@ -56,7 +56,11 @@ public final class InvalidOnionAddressException extends IllegalArgumentException
    * @param reason why it was refused
    */
   public InvalidOnionAddressException(String input, Reason reason) {
-    super("not a valid v3 onion address: " + quote(input) + ": " + reason.text());
+    super(
+        "not a valid v3 onion address: "
+            + (input == null ? "null" : MapCollector.quote(input))
+            + ": "
+            + reason.text());
     this.input = input;
     this.reason = Objects.requireNonNull(reason, "reason");
   }
@@ -69,22 +73,5 @@ public final class InvalidOnionAddressException extends IllegalArgumentException
   /** The refused input, as given; may be null. */
   public String input() {
     return input;
-  }
-
-  private static String quote(String s) {
-    if (s == null) {
-      return "null";
-    }
-    String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s;
-    StringBuilder b = new StringBuilder("'");
-    for (int i = 0; i < shown.length(); i++) {
-      char c = shown.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.append('\'').toString();
   }
 }
