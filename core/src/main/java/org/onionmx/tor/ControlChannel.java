@@ -141,8 +141,9 @@ final class ControlChannel implements AutoCloseable {
    * Delivers the asynchronous events named in {@code events} (for example {@code CIRC}) to {@code
    * listener}, on jtorctl's reader thread: the listener must not send commands on this channel.
    */
+  @SuppressWarnings("deprecation") // jtorctl 0.4.5.7 still needs a handler besides raw listeners
   void subscribe(List<String> events, RawEventListener listener) throws TorControlException {
-    connection.setEventHandler(new NullEventHandler()); // jtorctl wants one besides raw listeners
+    connection.setEventHandler(new NullEventHandler());
     connection.addRawEventListener(listener);
     call(
         "SETEVENTS " + String.join(" ", events),

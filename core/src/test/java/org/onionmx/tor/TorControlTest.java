@@ -90,6 +90,7 @@ class TorControlTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the connection is opened for what it sends
   void cookieIsSentInHex(@TempDir Path dir) throws IOException {
     Path cookie = dir.resolve("control_auth_cookie");
     Files.write(cookie, new byte[] {1, 2, (byte) 0xAB});
@@ -99,6 +100,7 @@ class TorControlTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the connection is opened for what it sends
   void passwordIsSentInHex() throws IOException {
     try (TorControl c = scripted(line -> OK).password("pw\"").connect()) {
       assertEquals(List.of("AUTHENTICATE 707722"), received);

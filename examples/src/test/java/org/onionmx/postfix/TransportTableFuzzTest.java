@@ -70,6 +70,7 @@ class TransportTableFuzzTest {
   }
 
   @FuzzTest(maxDuration = "20s")
+  @SuppressWarnings("try") // the resource is a scope: connections off loopback are bugs within it
   void everyRequestGetsOneReplyLine(byte[] line) {
     String request = new String(line, StandardCharsets.UTF_8);
     String reply;
