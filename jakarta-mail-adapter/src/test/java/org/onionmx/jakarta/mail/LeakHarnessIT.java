@@ -150,6 +150,25 @@ class LeakHarnessIT {
   }
 
   @Test
+  void coreMailerSavingAPlainMessageAsksTheSystemResolverOnlyForTheMachinesOwnName()
+      throws Exception {
+    Run run = probe("core-map-plain-message");
+
+    assertEquals(2, run.delivered(), run::toString);
+    assertEquals(List.of(), run.onionQueries(), run::toString);
+    for (String d : List.of(LeakProbe.PINNED, LeakProbe.UNMAPPED)) {
+      assertEquals(List.of(), run.systemQueriesFor(d), run::toString);
+    }
+    // Saving a MimeMessage of a Session without mail.from or mail.host makes Jakarta Mail build a
+    // Message-ID from InetAddress.getLocalHost(): the question docs/security-model.md warns of.
+    // newMessage() (core-map above) avoids it; the ID itself never leaves (MessageIds).
+    assertFalse(
+        run.systemDns().isEmpty(), () -> "the documented host look-up was not seen: " + run);
+    assertEquals(List.of(), otherThanHost(run.systemDns()), run::toString);
+    assertOnlyTorConnections(run, Set.of(53));
+  }
+
+  @Test
   void jakartaProviderOnionOnlyWithPinnedMapAsksNothingAboutRecipientsOrOnions() throws Exception {
     Run run = probe("jakarta-map");
 

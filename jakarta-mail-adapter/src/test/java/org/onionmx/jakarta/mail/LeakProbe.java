@@ -45,7 +45,8 @@ import org.onionmx.tor.TorSocksConnector;
  * END
  * </pre>
  *
- * Modes: {@code core-map}, {@code jakarta-map}, {@code jakarta-map-mail-from} (the same with {@code
+ * Modes: {@code core-map}, {@code core-map-plain-message} (the core saving a plain {@code
+ * MimeMessage}), {@code jakarta-map}, {@code jakarta-map-mail-from} (the same with {@code
  * mail.from} in the session), {@code jakarta-srv}, {@code jakarta-srv-over-tor} (SRV as DNS over
  * Tor, {@code mail.from} set), and {@code angus-socks}, the control that must leak (Angus Mail's
  * own SOCKS path resolves the onion name locally).
@@ -74,7 +75,8 @@ final class LeakProbe {
       out.printf("PORTS socks=%d sink=%d dns=%d%n", tor.port(), sink.port(), configured.port());
       try {
         switch (mode) {
-          case "core-map" -> coreMap(tor, out);
+          case "core-map" -> coreMap(tor, out, false);
+          case "core-map-plain-message" -> coreMap(tor, out, true);
           case "jakarta-map" -> jakarta(tor, configured, false, false, out);
           case "jakarta-map-mail-from" -> jakarta(tor, configured, false, true, out);
           case "jakarta-srv" -> jakarta(tor, configured, true, false, out);
@@ -103,8 +105,12 @@ final class LeakProbe {
     System.exit(0);
   }
 
-  /** The core mailer, a resolver with a pinned map and SRV off, one onion recipient domain too. */
-  private static void coreMap(FakeTorProxy tor, PrintStream out) throws Exception {
+  /**
+   * The core mailer, a resolver with a pinned map and SRV off, one onion recipient domain too; the
+   * message from {@code OnionMailer.newMessage()}, or with {@code plain} a {@code MimeMessage} of a
+   * Session without {@code mail.from} or {@code mail.host}, which the mailer saves.
+   */
+  private static void coreMap(FakeTorProxy tor, PrintStream out, boolean plain) throws Exception {
     OnionResolver resolver =
         OnionResolver.newBuilder()
             .map(OnionMap.of(Map.of(PINNED, new OnionTarget(OnionAddress.parse(MX), 25))))
@@ -122,7 +128,8 @@ final class LeakProbe {
       for (String domain : List.of(PINNED, ONION, UNMAPPED)) {
         Resolution resolution = resolver.resolve(domain);
         if (resolution instanceof Resolution.Routed routed) {
-          MimeMessage m = mailer.newMessage();
+          MimeMessage m =
+              plain ? new MimeMessage(Session.getInstance(new Properties())) : mailer.newMessage();
           m.setFrom(new InternetAddress(SENDER));
           m.setText("leak probe");
           DeliveryReport report =
