@@ -64,6 +64,13 @@ public final class OnionMailer implements AutoCloseable {
   /** Default SO_TIMEOUT on a session: 5 minutes, RFC 5321's reply timeouts. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
 
+  /**
+   * Default wait for the reply to a message's final ".": 10 minutes, RFC 5321 section 4.5.3.2.6,
+   * since the receiver may scan the message before it answers, and giving up earlier leaves the
+   * message's fate unknown while the receiver may still take it.
+   */
+  public static final Duration DEFAULT_END_OF_DATA_TIMEOUT = Duration.ofMinutes(10);
+
   /** Default bound of open sessions per destination. */
   public static final int DEFAULT_MAX_SESSIONS_PER_DESTINATION = 4;
 
@@ -82,6 +89,7 @@ public final class OnionMailer implements AutoCloseable {
   private final Clock clock;
   private final StreamOpener opener;
   private final Duration readTimeout;
+  private final long endOfDataTimeoutMillis;
   private final SessionPool pool;
   private final Session messageSession;
   private final ScheduledExecutorService reaper;
@@ -102,6 +110,7 @@ public final class OnionMailer implements AutoCloseable {
     this.clock = b.clock;
     this.opener = b.opener != null ? b.opener : TorSocksConnector.newBuilder().build();
     this.readTimeout = b.readTimeout;
+    this.endOfDataTimeoutMillis = b.endOfDataTimeout.toMillis();
     this.pool =
         new SessionPool(
             opener,
@@ -368,6 +377,7 @@ public final class OnionMailer implements AutoCloseable {
     p.put("mail.smtp.sendpartial", "true");
     p.put("mail.smtp.quitwait", "false");
     p.put(SessionTransport.PIPELINING, String.valueOf(pipelining));
+    p.put(SessionTransport.END_OF_DATA_TIMEOUT, String.valueOf(endOfDataTimeoutMillis));
     if (d.tlsName() != null) {
       p.put("mail.smtp.starttls.enable", "true");
       p.put("mail.smtp.starttls.required", String.valueOf(tls == TlsMode.REQUIRED));
@@ -411,6 +421,7 @@ public final class OnionMailer implements AutoCloseable {
     private final Map<String, Set<String>> pins = new HashMap<>();
     private KeyStore trustStore;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration endOfDataTimeout = DEFAULT_END_OF_DATA_TIMEOUT;
     private int maxSessions = DEFAULT_MAX_SESSIONS_PER_DESTINATION;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration healthCheckAfter = DEFAULT_HEALTH_CHECK_AFTER;
@@ -545,6 +556,18 @@ public final class OnionMailer implements AutoCloseable {
      */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * How long to wait for the reply to a message's final "."; default {@link
+     * #DEFAULT_END_OF_DATA_TIMEOUT}. A message whose reply does not come in time is reported {@link
+     * RecipientResult.StatusUnknown}: the receiver may have taken it.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder endOfDataTimeout(Duration timeout) {
+      this.endOfDataTimeout = positive(timeout, "endOfDataTimeout");
       return this;
     }
 

@@ -3,6 +3,8 @@ package org.onionmx.deliver;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -43,6 +45,13 @@ final class SessionTransport extends SMTPTransport {
    */
   static final String PIPELINING = "onionmx.smtp.pipelining";
 
+  /**
+   * The Angus session property with the wait, in milliseconds, for the reply to a message's final
+   * "." (RFC 5321 4.5.3.2.6); without it that reply gets the connection's read timeout, as in
+   * Angus.
+   */
+  static final String END_OF_DATA_TIMEOUT = "onionmx.smtp.end-of-data.timeout";
+
   /** One command of a transaction and the reply code (-1 for end of stream) and text. */
   record Exchange(String command, int code, String text) {}
 
@@ -50,6 +59,8 @@ final class SessionTransport extends SMTPTransport {
   private static final int PROVISIONAL_OK = 250;
 
   private final boolean pipeliningAllowed;
+  private final int endOfDataTimeoutMillis;
+  private Socket socket;
   private boolean recording;
   private boolean pipelining;
   private boolean inFinishData;
@@ -61,6 +72,16 @@ final class SessionTransport extends SMTPTransport {
   SessionTransport(Session session) {
     super(session, null);
     this.pipeliningAllowed = Boolean.parseBoolean(session.getProperty(PIPELINING));
+    String endOfData = session.getProperty(END_OF_DATA_TIMEOUT);
+    this.endOfDataTimeoutMillis =
+        endOfData == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Long.parseLong(endOfData));
+  }
+
+  /** Connects on {@code socket}, kept to lengthen its read timeout for the end of each message. */
+  @Override
+  public synchronized void connect(Socket socket) throws MessagingException {
+    this.socket = socket;
+    super.connect(socket);
   }
 
   /** Clears the transcript and starts recording a transaction. */
@@ -89,13 +110,29 @@ final class SessionTransport extends SMTPTransport {
     return endOfDataSent;
   }
 
+  /**
+   * Sends the final "." and reads its reply, waiting up to the {@linkplain #END_OF_DATA_TIMEOUT
+   * end-of-data timeout} instead of the read timeout; the read timeout is restored afterwards. (The
+   * socket is the Tor stream, or what Angus's TLS layer reads from, so this covers TLS too.)
+   */
   @Override
   protected void finishData() throws IOException, MessagingException {
     inFinishData = true;
+    int readTimeout = socket.getSoTimeout();
+    if (endOfDataTimeoutMillis > 0) {
+      socket.setSoTimeout(endOfDataTimeoutMillis);
+    }
     try {
       super.finishData();
     } finally {
       inFinishData = false;
+      if (endOfDataTimeoutMillis > 0 && !socket.isClosed()) {
+        try {
+          socket.setSoTimeout(readTimeout);
+        } catch (SocketException e) {
+          // closed meanwhile: the session is not reused
+        }
+      }
     }
   }
 

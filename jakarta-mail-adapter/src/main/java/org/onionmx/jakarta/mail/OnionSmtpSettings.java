@@ -43,6 +43,7 @@ import org.onionmx.tor.TorHealth;
  * @param pipelining whether commands go as RFC 2920 groups to servers that offer PIPELINING
  * @param connectTimeout connect timeout, or null for the default
  * @param timeout read timeout, or null for the default
+ * @param endOfDataTimeout wait for the reply to a message's final ".", or null for the default
  * @param control the Tor control port to recover through, or null for none
  * @param stallFailures the health monitor's stall rule: failures in a run
  * @param stallDestinations the stall rule: distinct onions in the run
@@ -67,6 +68,7 @@ record OnionSmtpSettings(
     boolean pipelining,
     Duration connectTimeout,
     Duration timeout,
+    Duration endOfDataTimeout,
     Control control,
     int stallFailures,
     int stallDestinations,
@@ -140,6 +142,7 @@ record OnionSmtpSettings(
           "pipelining",
           "connectiontimeout",
           "timeout",
+          "end-of-data-timeout",
           "control.host",
           "control.port",
           "control.password",
@@ -236,6 +239,7 @@ record OnionSmtpSettings(
         r.bool("pipelining", true),
         r.millis("connectiontimeout"),
         r.millis("timeout"),
+        r.millis("end-of-data-timeout"),
         r.control(),
         stallFailures,
         stallDestinations,

@@ -107,6 +107,9 @@ final class OnionStack implements AutoCloseable {
     if (s.timeout() != null) {
       mailer.readTimeout(s.timeout());
     }
+    if (s.endOfDataTimeout() != null) {
+      mailer.endOfDataTimeout(s.endOfDataTimeout());
+    }
     if (s.ehlo() != null) {
       property("ehlo", () -> mailer.ehloName(s.ehlo()));
     }

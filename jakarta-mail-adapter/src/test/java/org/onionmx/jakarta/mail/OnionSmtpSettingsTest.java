@@ -41,6 +41,7 @@ class OnionSmtpSettingsTest {
     assertNull(s.ehlo());
     assertTrue(s.pipelining());
     assertNull(s.timeout());
+    assertNull(s.endOfDataTimeout());
     assertNull(s.control());
     assertEquals(3, s.stallFailures());
     assertEquals(2, s.stallDestinations());
@@ -106,7 +107,8 @@ class OnionSmtpSettingsTest {
                 "mail.onion-smtp.ehlo", "mx.example.org",
                 "mail.onion-smtp.pipelining", "false",
                 "mail.onion-smtp.connectiontimeout", "30000",
-                "mail.onion-smtp.timeout", "120000"));
+                "mail.onion-smtp.timeout", "120000",
+                "mail.onion-smtp.end-of-data-timeout", "900000"));
     assertEquals("::1", s.socksHost());
     assertEquals(9150, s.socksPort());
     assertEquals(IsolationMode.PER_MESSAGE, s.isolation());
@@ -124,6 +126,7 @@ class OnionSmtpSettingsTest {
     assertFalse(s.pipelining());
     assertEquals(Duration.ofSeconds(30), s.connectTimeout());
     assertEquals(Duration.ofMinutes(2), s.timeout());
+    assertEquals(Duration.ofMinutes(15), s.endOfDataTimeout());
   }
 
   @Test

@@ -77,6 +77,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private volatile boolean offerPipelining;
   private volatile boolean holdGroupReplies;
   private volatile boolean dataWithoutRecipients;
+  private final Map<String, Long> replyDelays = new ConcurrentHashMap<>();
 
   private ScriptedSmtpServer(SSLContext tls) throws IOException {
     this.tls = tls;
@@ -127,6 +128,28 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   public ScriptedSmtpServer replyToEndOfData(String reply) {
     this.endOfDataReply = reply;
     return this;
+  }
+
+  /**
+   * Waits {@code millis} before each reply to {@code command}: {@code "MAIL"}, {@code "RCPT"},
+   * {@code "DATA"}, or {@code "."} for the end of a message (as a server that scans each message
+   * before it answers); default no wait. 0 removes the wait.
+   *
+   * @throws IllegalArgumentException for another command
+   */
+  public ScriptedSmtpServer delayReplyTo(String command, long millis) {
+    if (!List.of("MAIL", "RCPT", "DATA", ".").contains(command)) {
+      throw new IllegalArgumentException("cannot delay the reply to " + command);
+    }
+    replyDelays.put(command, millis);
+    return this;
+  }
+
+  private void delay(String command) throws InterruptedException {
+    long millis = replyDelays.getOrDefault(command, 0L);
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
   }
 
   /** Offers {@code PIPELINING} in the EHLO reply; default off. */
@@ -273,6 +296,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           out = new java.io.BufferedOutputStream(ssl.getOutputStream());
           secure = true;
         } else if (groupCommand) {
+          delay(upper.substring(0, 4));
           String reply = groupReply(upper, line, from);
           if (upper.startsWith("MAIL FROM:")) {
             from = reply.startsWith("2") ? address(line) : null;
@@ -292,6 +316,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             send(out, "503 5.5.1 no valid recipients");
             continue;
           }
+          delay("DATA");
           send(out, dataReply);
           if (!dataReply.startsWith("3")) {
             continue;
@@ -303,6 +328,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
           if (endOfDataReply.startsWith("2")) { // recorded before the client can see the reply
             transactions.add(new Transaction(from, rcpts, data, secure));
           }
+          delay(".");
           send(out, endOfDataReply);
           from = null;
           rcpts.clear();
@@ -318,6 +344,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client went away or the handshake failed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
     } finally {
       open.remove(plain);
       try {
