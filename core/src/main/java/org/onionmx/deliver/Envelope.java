@@ -19,8 +19,8 @@ public record Envelope(String mailFrom, List<String> recipients) {
   /**
    * @throws NullPointerException if an argument or a recipient is null
    * @throws IllegalArgumentException naming the address if one is not a plain RFC 5321 address
-   *     ({@code local@domain}, no display name or angle brackets), or if there is no recipient or a
-   *     recipient appears twice
+   *     ({@code local@domain}, no display name or angle brackets; a domain in Unicode must convert
+   *     to A-labels), or if there is no recipient or a recipient appears twice
    */
   public Envelope {
     Objects.requireNonNull(mailFrom, "mailFrom");
@@ -59,6 +59,12 @@ public record Envelope(String mailFrom, List<String> recipients) {
       }
       if (address.indexOf('@') < 1 || address.endsWith("@")) {
         throw new IllegalArgumentException(role + " '" + address + "' has no domain");
+      }
+      try {
+        WireAddress.of(address);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            role + " '" + address + "' has an invalid domain: " + e.getMessage(), e);
       }
     } catch (AddressException e) {
       throw new IllegalArgumentException(

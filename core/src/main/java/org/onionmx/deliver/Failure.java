@@ -4,9 +4,11 @@ import java.util.Objects;
 
 /**
  * Why a recipient was not (or not known to be) delivered on a target: an SMTP reply, a Tor SOCKS
- * reply, or a broken or refused connection. Immutable values.
+ * reply, a broken or refused connection, or an SMTP extension the message needs and the server
+ * lacks. Immutable values.
  */
-public sealed interface Failure permits Failure.Smtp, Failure.Tor, Failure.Connection {
+public sealed interface Failure
+    permits Failure.Smtp, Failure.Tor, Failure.Connection, Failure.Unsupported {
   /** The failure in words, for logs and bounce messages. */
   String text();
 
@@ -82,6 +84,28 @@ public sealed interface Failure permits Failure.Smtp, Failure.Tor, Failure.Conne
       PROTOCOL,
       /** The delivering thread was interrupted. */
       INTERRUPTED
+    }
+  }
+
+  /**
+   * The recipient was not offered to the server at all: its address, or the sender's, has a
+   * non-ASCII local part, which needs the {@code SMTPUTF8} extension (RFC 6531), and the server
+   * does not offer it. Permanent, as Postfix's "SMTPUTF8 is required, but was not offered" (status
+   * 5.6.7): writing the address in another encoding would deliver to someone else.
+   *
+   * @param extension the missing extension, {@code SMTPUTF8}
+   * @param text what happened
+   */
+  record Unsupported(String extension, String text) implements Failure {
+    /** Checks that nothing is null. */
+    public Unsupported {
+      Objects.requireNonNull(extension, "extension");
+      Objects.requireNonNull(text, "text");
+    }
+
+    @Override
+    public boolean temporary() {
+      return false;
     }
   }
 }

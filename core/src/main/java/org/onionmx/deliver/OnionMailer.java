@@ -370,7 +370,10 @@ public final class OnionMailer implements AutoCloseable {
         pins.getOrDefault(domain, Set.of()));
   }
 
-  /** The Angus session for a destination: EHLO name, partial sends, STARTTLS as configured. */
+  /**
+   * The Angus session for a destination: EHLO name, partial sends, pipelining, timeouts, UTF-8
+   * commands, STARTTLS as configured.
+   */
   private Session smtpSession(Destination d) {
     Properties p = new Properties();
     p.put("mail.smtp.localhost", ehloName);
@@ -378,6 +381,9 @@ public final class OnionMailer implements AutoCloseable {
     p.put("mail.smtp.quitwait", "false");
     p.put(SessionTransport.PIPELINING, String.valueOf(pipelining));
     p.put(SessionTransport.END_OF_DATA_TIMEOUT, String.valueOf(endOfDataTimeoutMillis));
+    // commands in UTF-8: the same bytes as ASCII, except for a non-ASCII local part, which only
+    // goes with SMTPUTF8 (Transaction, SessionTransport.supportsExtension)
+    p.put("mail.mime.allowutf8", "true");
     if (d.tlsName() != null) {
       p.put("mail.smtp.starttls.enable", "true");
       p.put("mail.smtp.starttls.required", String.valueOf(tls == TlsMode.REQUIRED));

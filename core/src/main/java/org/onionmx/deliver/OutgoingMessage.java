@@ -22,7 +22,7 @@ final class OutgoingMessage extends SMTPMessage {
     super(session);
     this.raw = raw;
     this.message = message;
-    setEnvelopeFrom(mailFrom.isEmpty() ? "<>" : mailFrom);
+    setEnvelopeFrom(mailFrom.isEmpty() ? "<>" : WireAddress.of(mailFrom));
   }
 
   /** Writes {@code rfc5322} unchanged (not copied: the caller must not change it meanwhile). */

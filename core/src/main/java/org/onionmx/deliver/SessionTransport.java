@@ -12,7 +12,8 @@ import java.util.List;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
- * Angus Mail's SMTP client with a transcript and command pipelining (RFC 2920).
+ * Angus Mail's SMTP client with a transcript, command pipelining (RFC 2920), SMTPUTF8 only where a
+ * transaction needs it (RFC 6531), and a longer wait for the reply to a message's end.
  *
  * <p>The transcript records each command of a message transaction and the server's reply, and
  * whether the final "." was handed to the connection. Why: Angus reports per-recipient replies
@@ -61,6 +62,8 @@ final class SessionTransport extends SMTPTransport {
   private final boolean pipeliningAllowed;
   private final int endOfDataTimeoutMillis;
   private Socket socket;
+  private boolean connecting;
+  private boolean smtpUtf8;
   private boolean recording;
   private boolean pipelining;
   private boolean inFinishData;
@@ -81,11 +84,41 @@ final class SessionTransport extends SMTPTransport {
   @Override
   public synchronized void connect(Socket socket) throws MessagingException {
     this.socket = socket;
-    super.connect(socket);
+    connecting = true;
+    try {
+      super.connect(socket);
+    } finally {
+      connecting = false;
+    }
   }
 
-  /** Clears the transcript and starts recording a transaction. */
-  synchronized void beginTransaction() {
+  /** True if the server offers SMTPUTF8 (RFC 6531). */
+  synchronized boolean offersSmtpUtf8() {
+    return super.supportsExtension("SMTPUTF8");
+  }
+
+  /**
+   * As Angus's, but for {@code SMTPUTF8}, which Angus asks about for two reasons. In {@code MAIL
+   * FROM} it appends the parameter whenever the server offers it: here only when the transaction
+   * needs it ({@link #beginTransaction}), since a message flagged SMTPUTF8 bounces at any later hop
+   * without it. While connecting it logs at INFO that {@code mail.mime.allowutf8} is set for a
+   * server without SMTPUTF8: here it is told yes then, as that setting only makes commands UTF-8,
+   * which is ASCII for every command but one that needs SMTPUTF8.
+   */
+  @Override
+  public synchronized boolean supportsExtension(String ext) {
+    if ("SMTPUTF8".equalsIgnoreCase(ext)) {
+      return connecting || (smtpUtf8 && super.supportsExtension(ext));
+    }
+    return super.supportsExtension(ext);
+  }
+
+  /**
+   * Clears the transcript and starts recording a transaction; with {@code smtpUtf8} its {@code MAIL
+   * FROM} asks for SMTPUTF8 (the server must offer it, see {@link #offersSmtpUtf8}).
+   */
+  synchronized void beginTransaction(boolean smtpUtf8) {
+    this.smtpUtf8 = smtpUtf8;
     transcript.clear();
     unanswered.clear();
     endOfDataSent = false;
@@ -100,6 +133,7 @@ final class SessionTransport extends SMTPTransport {
    */
   synchronized List<Exchange> endTransaction() {
     recording = false;
+    smtpUtf8 = false;
     pipelining = false;
     unanswered.clear();
     return List.copyOf(transcript);

@@ -35,15 +35,52 @@ final class Transaction {
     // RFC 6152: declare 8-bit content where the server takes it; harmless for 7-bit content, and
     // the content is not known before it is written.
     message.setMailExtension(transport.supportsExtension("8BITMIME") ? "BODY=8BITMIME" : null);
+    // RFC 6531: a non-ASCII local part goes only with SMTPUTF8, and only where it is offered.
+    boolean offered = transport.offersSmtpUtf8();
+    boolean senderNeeds = WireAddress.needsSmtpUtf8(message.getEnvelopeFrom());
+    boolean utf8 = senderNeeds;
+    List<String> sendable = new ArrayList<>();
+    Map<String, RecipientResult> unsendable = new LinkedHashMap<>();
+    for (String r : recipients) {
+      boolean needs = WireAddress.needsSmtpUtf8(WireAddress.of(r));
+      if (!offered && (senderNeeds || needs)) {
+        String whose = senderNeeds ? "the sender " + message.getEnvelopeFrom() : r;
+        unsendable.put(r, failed(r, target, smtpUtf8Missing(whose, target)));
+      } else {
+        sendable.add(r);
+        utf8 |= needs;
+      }
+    }
+    if (sendable.isEmpty()) {
+      return new Outcome(unsendable, true, false); // nothing was said: the session is clean
+    }
     Exception error = null;
-    transport.beginTransaction();
+    transport.beginTransaction(utf8);
     try {
-      transport.sendMessage(message, addresses(recipients));
+      transport.sendMessage(message, addresses(sendable));
     } catch (MessagingException | RuntimeException e) {
       error = e;
     }
     List<Exchange> log = transport.endTransaction();
-    return read(recipients, log, transport.endOfDataSent(), error, target, session.isClosed());
+    Outcome sent =
+        read(sendable, log, transport.endOfDataSent(), error, target, session.isClosed());
+    if (unsendable.isEmpty()) {
+      return sent;
+    }
+    Map<String, RecipientResult> all = new LinkedHashMap<>();
+    recipients.forEach(r -> all.put(r, sent.results().getOrDefault(r, unsendable.get(r))));
+    return new Outcome(all, sent.reusable(), sent.brokeBeforeMail());
+  }
+
+  /** {@code whose}: the address that needs SMTPUTF8, the sender's named as such. */
+  private static Failure smtpUtf8Missing(String whose, OnionTarget target) {
+    return new Failure.Unsupported(
+        "SMTPUTF8",
+        "the local part of "
+            + whose
+            + " is not ASCII, which needs SMTPUTF8 (RFC 6531), and "
+            + target.onion().hostname()
+            + " does not offer it; nothing was sent for this recipient");
   }
 
   static Outcome read(
@@ -130,7 +167,7 @@ final class Transaction {
     InternetAddress[] a = new InternetAddress[recipients.size()];
     for (int i = 0; i < a.length; i++) {
       try {
-        a[i] = new InternetAddress(recipients.get(i), true);
+        a[i] = new InternetAddress(WireAddress.of(recipients.get(i)), true);
       } catch (AddressException e) {
         throw new IllegalArgumentException(recipients.get(i), e); // the envelope checked them
       }

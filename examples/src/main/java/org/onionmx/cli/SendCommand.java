@@ -171,6 +171,9 @@ final class SendCommand implements Callable<Integer> {
       return (tor.socksCode() >= 0 ? String.format("Tor 0x%02X: ", tor.socksCode()) : "Tor: ")
           + tor.text();
     }
+    if (failure instanceof Failure.Unsupported unsupported) {
+      return "no " + unsupported.extension() + ": " + unsupported.text();
+    }
     Failure.Connection connection = (Failure.Connection) failure;
     return connection.kind().name().toLowerCase(Locale.ROOT) + ": " + connection.text();
   }

@@ -103,7 +103,7 @@ final class SendResults {
     if (result instanceof RecipientResult.Rejected r) {
       OnionDeliveryException e =
           failure(address, route, r, "rejected" + where + ": " + describe(r.failure()), false);
-      if (r.failure() instanceof Failure.Smtp) {
+      if (r.failure() instanceof Failure.Smtp || r.failure() instanceof Failure.Unsupported) {
         invalid(e);
       } else {
         unsent(e);
@@ -144,6 +144,9 @@ final class SendResults {
     if (failure instanceof Failure.Tor t) {
       return (t.socksCode() < 0 ? "Tor: " : String.format("Tor reply 0x%02X: ", t.socksCode()))
           + t.text();
+    }
+    if (failure instanceof Failure.Unsupported u) {
+      return "not sent, no " + u.extension() + ": " + u.text();
     }
     Failure.Connection c = (Failure.Connection) failure;
     return "connection " + c.kind() + ": " + c.text();

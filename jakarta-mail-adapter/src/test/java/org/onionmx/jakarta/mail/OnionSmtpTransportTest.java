@@ -296,6 +296,20 @@ class OnionSmtpTransportTest {
   }
 
   @Test
+  void nonAsciiRecipientReachesGreenMailInUtf8ThroughSmtpUtf8() throws Exception {
+    Session session = world.session();
+    try (Transport t = connected(world.properties(), null)) {
+      t.sendMessage(message(session), to("jörg@" + PINNED));
+    }
+    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    // GreenMail files a message under a user per envelope recipient, named as it was received
+    assertTrue(
+        world.onionServer.getUserManager().listUser().stream()
+            .anyMatch(u -> u.getEmail().equals("jörg@" + PINNED)),
+        () -> "GreenMail's users: " + world.onionServer.getUserManager().listUser());
+  }
+
+  @Test
   void repeatedRecipientIsSentOnce() throws Exception {
     Session session = world.session();
     try (Transport t = connected(world.properties(), null)) {

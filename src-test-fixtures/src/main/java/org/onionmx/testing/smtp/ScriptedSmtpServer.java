@@ -75,6 +75,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger commandsBeforeReply = new AtomicInteger();
   private volatile boolean offerPipelining;
+  private volatile boolean offerSmtpUtf8;
   private volatile boolean holdGroupReplies;
   private volatile boolean dataWithoutRecipients;
   private final Map<String, Long> replyDelays = new ConcurrentHashMap<>();
@@ -150,6 +151,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     if (millis > 0) {
       Thread.sleep(millis);
     }
+  }
+
+  /**
+   * Offers {@code SMTPUTF8} (RFC 6531) in the EHLO reply; default off. Commands are read as UTF-8
+   * either way, so {@link #commands()} shows what a client sent without it too.
+   */
+  public ScriptedSmtpServer offerSmtpUtf8() {
+    this.offerSmtpUtf8 = true;
+    return this;
   }
 
   /** Offers {@code PIPELINING} in the EHLO reply; default off. */
@@ -374,6 +384,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     return "250-scripted\r\n"
         + (offerTls ? "250-STARTTLS\r\n" : "")
         + (offerPipelining ? "250-PIPELINING\r\n" : "")
+        + (offerSmtpUtf8 ? "250-SMTPUTF8\r\n" : "")
         + "250 8BITMIME";
   }
 
