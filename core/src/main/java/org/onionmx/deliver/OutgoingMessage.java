@@ -56,6 +56,33 @@ final class OutgoingMessage extends SMTPMessage {
     }
   }
 
+  /**
+   * The size the message has on the wire for RFC 1870's {@code SIZE=}: for raw bytes, exactly the
+   * octets Angus sends before the final "." (each bare CR or LF becomes CRLF, a last line without
+   * one gets CRLF; dot-stuffing does not count); -1 for a {@code MimeMessage}, whose size is only
+   * known once written.
+   */
+  long wireSize() {
+    if (raw == null) {
+      return -1;
+    }
+    long size = raw.length;
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == '\r') {
+        if (i + 1 < raw.length && raw[i + 1] == '\n') {
+          i++;
+        } else {
+          size++;
+        }
+      } else if (raw[i] == '\n') {
+        size++;
+      }
+    }
+    boolean endsWithLineEnd =
+        raw.length > 0 && (raw[raw.length - 1] == '\n' || raw[raw.length - 1] == '\r');
+    return endsWithLineEnd || raw.length == 0 ? size : size + 2;
+  }
+
   @Override
   public String getSubject() {
     return null; // only logged by Angus; never parse the caller's bytes for it

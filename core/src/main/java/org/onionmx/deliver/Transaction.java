@@ -32,9 +32,7 @@ final class Transaction {
   static Outcome run(
       SmtpSession session, OutgoingMessage message, List<String> recipients, OnionTarget target) {
     SessionTransport transport = session.transport();
-    // RFC 6152: declare 8-bit content where the server takes it; harmless for 7-bit content, and
-    // the content is not known before it is written.
-    message.setMailExtension(transport.supportsExtension("8BITMIME") ? "BODY=8BITMIME" : null);
+    message.setMailExtension(mailParameters(transport, message));
     // RFC 6531: a non-ASCII local part goes only with SMTPUTF8, and only where it is offered.
     boolean offered = transport.offersSmtpUtf8();
     boolean senderNeeds = WireAddress.needsSmtpUtf8(message.getEnvelopeFrom());
@@ -70,6 +68,24 @@ final class Transaction {
     Map<String, RecipientResult> all = new LinkedHashMap<>();
     recipients.forEach(r -> all.put(r, sent.results().getOrDefault(r, unsendable.get(r))));
     return new Outcome(all, sent.reusable(), sent.brokeBeforeMail());
+  }
+
+  /**
+   * The MAIL FROM parameters besides Angus's own. RFC 6152: declare 8-bit content where the server
+   * takes it; harmless for 7-bit content, and the content is not known before it is written. RFC
+   * 1870: declare the size where the server takes it and it is known, so that a server whose limit
+   * it exceeds refuses at MAIL FROM (552) instead of after the whole message crossed Tor.
+   */
+  private static String mailParameters(SessionTransport transport, OutgoingMessage message) {
+    List<String> parameters = new ArrayList<>(2);
+    if (transport.supportsExtension("8BITMIME")) {
+      parameters.add("BODY=8BITMIME");
+    }
+    long size = message.wireSize();
+    if (size >= 0 && transport.supportsExtension("SIZE")) {
+      parameters.add("SIZE=" + size);
+    }
+    return parameters.isEmpty() ? null : String.join(" ", parameters);
   }
 
   /** {@code whose}: the address that needs SMTPUTF8, the sender's named as such. */

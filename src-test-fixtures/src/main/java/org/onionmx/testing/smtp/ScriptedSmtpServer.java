@@ -76,6 +76,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   private final AtomicInteger commandsBeforeReply = new AtomicInteger();
   private volatile boolean offerPipelining;
   private volatile boolean offerSmtpUtf8;
+  private volatile long maxSize = -1;
   private volatile boolean holdGroupReplies;
   private volatile boolean dataWithoutRecipients;
   private final Map<String, Long> replyDelays = new ConcurrentHashMap<>();
@@ -159,6 +160,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
    */
   public ScriptedSmtpServer offerSmtpUtf8() {
     this.offerSmtpUtf8 = true;
+    return this;
+  }
+
+  /**
+   * Offers {@code SIZE max} (RFC 1870) in the EHLO reply, and answers a {@code MAIL FROM} whose
+   * {@code SIZE=} parameter exceeds it with {@code 552 5.3.4}; default no SIZE.
+   */
+  public ScriptedSmtpServer offerSize(long max) {
+    this.maxSize = max;
     return this;
   }
 
@@ -370,6 +380,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
   /** The reply to a MAIL FROM or RCPT TO line, as {@link #serve} gives it. */
   private String groupReply(String upper, String line, String from) {
     if (upper.startsWith("MAIL FROM:")) {
+      java.util.regex.Matcher size = java.util.regex.Pattern.compile(" SIZE=(\\d+)").matcher(upper);
+      if (maxSize >= 0 && size.find() && Long.parseLong(size.group(1)) > maxSize) {
+        return "552 5.3.4 Message size exceeds fixed maximum message size";
+      }
       return mailReply;
     }
     String reply =
@@ -385,6 +399,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         + (offerTls ? "250-STARTTLS\r\n" : "")
         + (offerPipelining ? "250-PIPELINING\r\n" : "")
         + (offerSmtpUtf8 ? "250-SMTPUTF8\r\n" : "")
+        + (maxSize >= 0 ? "250-SIZE " + maxSize + "\r\n" : "")
         + "250 8BITMIME";
   }
 
