@@ -80,6 +80,14 @@ public final class OnionMailer implements AutoCloseable {
   /** Default idle time after which a session must answer NOOP before it is reused. */
   public static final Duration DEFAULT_HEALTH_CHECK_AFTER = Duration.ofSeconds(5);
 
+  /**
+   * Default time a session carries messages before it is closed: 300 s, Postfix's {@code
+   * smtp_connection_reuse_time_limit}. A Tor stream stays on its circuit for life, and Tor moves
+   * only new streams to a new circuit (after {@code MaxCircuitDirtiness}, 10 minutes by default),
+   * so without a limit a busy destination would ride one circuit, slow or not, for ever.
+   */
+  public static final Duration DEFAULT_MAX_SESSION_AGE = Duration.ofSeconds(300);
+
   private final IsolationMode isolation;
   private final String ehloName;
   private final TlsMode tls;
@@ -119,6 +127,7 @@ public final class OnionMailer implements AutoCloseable {
             b.maxSessions,
             b.idleTimeout,
             b.healthCheckAfter,
+            b.maxSessionAge,
             b.readTimeout);
     // Jakarta Mail falls back to the OS login and the local host name (a look-up) wherever it
     // needs a local address: Message.setFrom(), Content-IDs. Give it one that names nothing.
@@ -431,6 +440,7 @@ public final class OnionMailer implements AutoCloseable {
     private int maxSessions = DEFAULT_MAX_SESSIONS_PER_DESTINATION;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration healthCheckAfter = DEFAULT_HEALTH_CHECK_AFTER;
+    private Duration maxSessionAge = DEFAULT_MAX_SESSION_AGE;
     private Clock clock = Clock.systemUTC();
     private TorHealth health;
     private boolean pipelining = true;
@@ -614,6 +624,17 @@ public final class OnionMailer implements AutoCloseable {
         throw new IllegalArgumentException("healthCheckAfter " + idle + " is negative");
       }
       this.healthCheckAfter = idle;
+      return this;
+    }
+
+    /**
+     * How long a session carries messages; default {@link #DEFAULT_MAX_SESSION_AGE}. A session this
+     * old is closed (QUIT) when its message is done, and the next message opens a new one.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxSessionAge(Duration age) {
+      this.maxSessionAge = positive(age, "maxSessionAge");
       return this;
     }
 

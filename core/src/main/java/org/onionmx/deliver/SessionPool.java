@@ -21,8 +21,10 @@ import org.onionmx.tor.StreamOpener;
  * (in use or idle); a sender wanting one more waits for one to come back. An idle session is reused
  * most-recently-used first; one idle longer than {@code healthCheckAfter} must answer NOOP first,
  * and one idle longer than {@code idleTimeout} is closed ({@link #evictIdle}, called periodically
- * by the mailer, and on acquire). A destination with no session idle or in use is forgotten, so a
- * long-running mailer keeps state only for the onions it currently talks to. Thread-safe.
+ * by the mailer, and on acquire). A session open for {@code maxAge} or longer is closed when it
+ * comes back, so that no destination's mail rides one session, stream and circuit for ever. A
+ * destination with no session idle or in use is forgotten, so a long-running mailer keeps state
+ * only for the onions it currently talks to. Thread-safe.
  */
 final class SessionPool implements AutoCloseable {
   /** A session lent to one sender; give it back with {@link #release}. */
@@ -51,6 +53,7 @@ final class SessionPool implements AutoCloseable {
   private final int maxPerDestination;
   private final Duration idleTimeout;
   private final Duration healthCheckAfter;
+  private final Duration maxAge;
   private final Duration readTimeout;
   private final Map<Destination, Slot> slots = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -62,6 +65,7 @@ final class SessionPool implements AutoCloseable {
       int maxPerDestination,
       Duration idleTimeout,
       Duration healthCheckAfter,
+      Duration maxAge,
       Duration readTimeout) {
     this.opener = opener;
     this.sessions = sessions;
@@ -69,6 +73,7 @@ final class SessionPool implements AutoCloseable {
     this.maxPerDestination = maxPerDestination;
     this.idleTimeout = idleTimeout;
     this.healthCheckAfter = healthCheckAfter;
+    this.maxAge = maxAge;
     this.readTimeout = readTimeout;
   }
 
@@ -152,9 +157,10 @@ final class SessionPool implements AutoCloseable {
   /** Gives a session back: kept for reuse if {@code reusable}, closed otherwise. */
   void release(Lease lease, boolean reusable) {
     SmtpSession s = lease.session();
-    boolean keep = reusable && !s.isClosed();
+    Instant now = clock.instant();
+    boolean keep = reusable && !s.isClosed() && s.ageAt(now).compareTo(maxAge) < 0;
     if (keep) {
-      s.touch(clock.instant());
+      s.touch(now);
       synchronized (lease.slot()) {
         keep = !closed;
         if (keep) {

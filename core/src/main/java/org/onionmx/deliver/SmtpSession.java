@@ -17,11 +17,13 @@ import org.onionmx.tor.StreamOpener;
 final class SmtpSession {
   private final SessionTransport transport;
   private final Socket stream;
+  private final Instant opened;
   private Instant lastUsed;
 
   private SmtpSession(SessionTransport transport, Socket stream, Instant now) {
     this.transport = transport;
     this.stream = stream;
+    this.opened = now;
     this.lastUsed = now;
   }
 
@@ -63,6 +65,11 @@ final class SmtpSession {
   /** True once the stream is closed, by us or by Angus after an I/O error. */
   boolean isClosed() {
     return stream.isClosed();
+  }
+
+  /** How long the session has been open at {@code now}. */
+  Duration ageAt(Instant now) {
+    return Duration.between(opened, now);
   }
 
   /** How long the session has been idle at {@code now}. */

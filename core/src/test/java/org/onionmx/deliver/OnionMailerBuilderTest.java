@@ -30,6 +30,7 @@ class OnionMailerBuilderTest {
     OnionMailer.Builder b = OnionMailer.newBuilder();
     assertThrows(IllegalArgumentException.class, () -> b.readTimeout(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> b.endOfDataTimeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> b.maxSessionAge(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> b.idleTimeout(Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> b.maxSessionsPerDestination(0));
     assertThrows(IllegalArgumentException.class, () -> b.healthCheckAfter(Duration.ofSeconds(-1)));

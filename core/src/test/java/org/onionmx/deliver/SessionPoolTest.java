@@ -66,6 +66,31 @@ class SessionPoolTest {
   }
 
   @Test
+  void sessionOlderThanTheMaxAgeIsClosedAfterItsMessageAndReplaced() throws Exception {
+    MutableClock clock = new MutableClock();
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy)
+            .clock(clock)
+            .maxSessionAge(Duration.ofSeconds(300))
+            .healthCheckAfter(Duration.ofHours(1))
+            .idleTimeout(Duration.ofHours(1))
+            .build()) {
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
+      clock.advance(Duration.ofSeconds(299));
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
+      assertEquals(1, server.connections(), "still young: reused");
+
+      clock.advance(Duration.ofSeconds(2)); // 301 s old: this message is its last
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("three", "b"));
+      waitFor(() -> server.commands().contains("QUIT"));
+      mailer.deliver(route(target("mx1")), envelope(A), rawMessage("four", "b"));
+    }
+    assertEquals(4, server.transactions().size());
+    assertEquals(2, server.connections());
+    assertEquals(2, proxy.connects().size());
+  }
+
+  @Test
   void concurrentSendersShareAtMostTheBoundOfSessions() throws Exception {
     GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
     greenMail.start();
