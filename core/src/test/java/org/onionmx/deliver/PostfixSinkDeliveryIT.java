@@ -61,6 +61,28 @@ class PostfixSinkDeliveryIT {
   }
 
   @Test
+  void nonAsciiRecipientIsNeverSentToAServerWithoutSmtpUtf8AndTheOthersArrive(@TempDir Path dir)
+      throws Exception {
+    String joerg = "jörg@example.org";
+    try (PostfixSmtpSink sink = PostfixSmtpSink.start(dir.resolve("kept"));
+        FakeTorProxy proxy = FakeTorProxy.start()) {
+      proxy.route(host("mx1"), sink.port());
+      DeliveryReport report;
+      try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
+        report = mailer.deliver(route(target("mx1")), envelope(joerg, A), rawMessage("s", "b"));
+      }
+
+      Rejected r = assertInstanceOf(Rejected.class, report.resultFor(joerg), report::toString);
+      assertInstanceOf(Failure.Unsupported.class, r.failure());
+      assertInstanceOf(RecipientResult.Accepted.class, report.resultFor(A), report::toString);
+      assertEquals(1, sink.awaitReceived(1, 5000));
+      String kept = sink.messages().get(0);
+      assertTrue(kept.contains("X-Rcpt-Args: <" + A + ">\n"), kept);
+      assertEquals(1, kept.split("X-Rcpt-Args:", -1).length - 1, "only " + A + ": " + kept);
+    }
+  }
+
+  @Test
   void temporarilyRefusedRecipientsInAGroupAreDeferredAndNothingIsTaken() throws Exception {
     List<DeliveryReport> reports =
         deliverToRefusingSink(List.of(envelope(A, B), envelope(C)), "-r", "rcpt");
