@@ -29,7 +29,10 @@ import org.onionmx.testing.tls.TestCertificate;
  */
 class EndOfDataTimeoutTest {
   private static final String A = "a@example.org";
-  private static final Duration READ = Duration.ofMillis(300);
+  private static final Duration READ = Duration.ofSeconds(1);
+
+  /** Longer than {@link #READ}, with a margin for a loaded machine either way. */
+  private static final long SLOW = 2500;
 
   private ScriptedSmtpServer server;
   private FakeTorProxy proxy;
@@ -58,7 +61,7 @@ class EndOfDataTimeoutTest {
     if (pipelining) {
       server.offerPipelining();
     }
-    server.delayReplyTo(".", 3 * READ.toMillis());
+    server.delayReplyTo(".", SLOW);
     try (OnionMailer mailer =
         Fixtures.mailer(proxy).readTimeout(READ).endOfDataTimeout(Duration.ofSeconds(10)).build()) {
 
@@ -66,7 +69,7 @@ class EndOfDataTimeoutTest {
       assertEquals(1, server.transactions().size());
 
       // The same session, the next message: a slow reply to DATA now hits the read timeout again.
-      server.delayReplyTo(".", 0).delayReplyTo("DATA", 3 * READ.toMillis());
+      server.delayReplyTo(".", 0).delayReplyTo("DATA", SLOW);
       Deferred d = assertInstanceOf(Deferred.class, deliver(mailer));
       assertEquals(Kind.TIMEOUT, ((Failure.Connection) d.failure()).kind(), d::toString);
       assertEquals(1, proxy.connects().size(), "both messages on one session");
@@ -97,7 +100,7 @@ class EndOfDataTimeoutTest {
   void finalReplyOverStartTlsGetsTheEndOfDataTimeoutToo() throws Exception {
     TestCertificate certificate = TestCertificate.generate(DOMAIN);
     serve(ScriptedSmtpServer.startWithStartTls(certificate.serverContext()));
-    server.delayReplyTo(".", 3 * READ.toMillis());
+    server.delayReplyTo(".", SLOW);
     try (OnionMailer mailer =
         Fixtures.mailer(proxy)
             .tls(TlsMode.REQUIRED)
