@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.onionmx.deliver.Fixtures.host;
 import static org.onionmx.deliver.Fixtures.rawMessage;
 import static org.onionmx.deliver.Fixtures.route;
 import static org.onionmx.deliver.Fixtures.target;
@@ -31,23 +30,22 @@ class InternationalAddressesTest {
   private static final String JOERG = "jörg@example.org";
   private static final String BOB = "bob@example.org";
 
+  private ScriptedOnion onion;
   private ScriptedSmtpServer server;
   private FakeTorProxy proxy;
   private OnionMailer mailer;
 
   @BeforeEach
   void start() throws Exception {
-    server = ScriptedSmtpServer.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(host("mx1"), server.port());
-    mailer = Fixtures.mailer(proxy).build();
+    onion = ScriptedOnion.start("mx1");
+    server = onion.server;
+    proxy = onion.proxy;
+    mailer = onion.mailer;
   }
 
   @AfterEach
   void stop() throws Exception {
-    mailer.close();
-    proxy.close();
-    server.close();
+    onion.close();
   }
 
   private DeliveryReport deliver(String from, String... recipients) {

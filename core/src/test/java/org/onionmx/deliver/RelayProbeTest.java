@@ -16,23 +16,22 @@ import org.onionmx.testing.socks.Fault;
 
 /** The relay probe asks, never sends: MAIL, RCPT, RSET, QUIT, and never DATA. */
 class RelayProbeTest {
+  private ScriptedOnion onion;
   private ScriptedSmtpServer server;
   private FakeTorProxy proxy;
   private OnionMailer mailer;
 
   @BeforeEach
   void start() throws Exception {
-    server = ScriptedSmtpServer.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(host("mx"), server.port());
-    mailer = Fixtures.mailer(proxy).build();
+    onion = ScriptedOnion.start("mx");
+    server = onion.server;
+    proxy = onion.proxy;
+    mailer = onion.mailer;
   }
 
   @AfterEach
   void stop() throws Exception {
-    mailer.close();
-    proxy.close();
-    server.close();
+    onion.close();
   }
 
   private RelayProbe probe() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.onionmx.deliver.Fixtures.envelope;
-import static org.onionmx.deliver.Fixtures.host;
 import static org.onionmx.deliver.Fixtures.route;
 import static org.onionmx.deliver.Fixtures.target;
 
@@ -27,23 +26,22 @@ import org.onionmx.testing.socks.FakeTorProxy;
 class SizeDeclarationTest {
   private static final String A = "a@example.org";
 
+  private ScriptedOnion onion;
   private ScriptedSmtpServer server;
   private FakeTorProxy proxy;
   private OnionMailer mailer;
 
   @BeforeEach
   void start() throws Exception {
-    server = ScriptedSmtpServer.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(host("mx1"), server.port());
-    mailer = Fixtures.mailer(proxy).build();
+    onion = ScriptedOnion.start("mx1");
+    server = onion.server;
+    proxy = onion.proxy;
+    mailer = onion.mailer;
   }
 
   @AfterEach
   void stop() throws Exception {
-    mailer.close();
-    proxy.close();
-    server.close();
+    onion.close();
   }
 
   private RecipientResult deliver(byte[] raw) {
