@@ -81,8 +81,8 @@ final class Transaction {
     if (transport.supportsExtension("8BITMIME")) {
       parameters.add("BODY=8BITMIME");
     }
-    long size = message.wireSize();
-    if (size >= 0 && transport.supportsExtension("SIZE")) {
+    long size = transport.supportsExtension("SIZE") ? message.wireSize() : -1; // scans raw bytes
+    if (size >= 0) {
       parameters.add("SIZE=" + size);
     }
     return parameters.isEmpty() ? null : String.join(" ", parameters);
