@@ -30,7 +30,9 @@ import org.onionmx.resolve.Resolution;
  * copy asks the application's session for passwords (its {@code Authenticator}).
  */
 final class ClearnetRelay implements AutoCloseable {
-  private final Session session;
+  private final Session appSession;
+  private final String ehloName;
+  private Session session; // the relay's copy of appSession, made on first use
   private final String host;
   private final int port;
   private final String user;
@@ -45,7 +47,8 @@ final class ClearnetRelay implements AutoCloseable {
 
   ClearnetRelay(
       Session appSession, String ehloName, String host, int port, String user, String password) {
-    this.session = relaySession(appSession, ehloName);
+    this.appSession = appSession;
+    this.ehloName = ehloName;
     this.host = host;
     this.port = port;
     this.user = user;
@@ -97,6 +100,9 @@ final class ClearnetRelay implements AutoCloseable {
         closeQuietly(); // Angus may have dropped the connection after the last failure
       }
       if (transport == null) {
+        if (session == null) {
+          session = relaySession(appSession, ehloName);
+        }
         transport = session.getTransport("smtp");
         transport.connect(host, port, user, password);
       }
