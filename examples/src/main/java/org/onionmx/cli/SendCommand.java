@@ -5,19 +5,16 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.onionmx.deliver.DeliveryReport;
-import org.onionmx.deliver.Envelope;
 import org.onionmx.deliver.Failure;
 import org.onionmx.deliver.OnionMailer;
+import org.onionmx.deliver.OnionSender;
+import org.onionmx.deliver.RecipientOutcome;
 import org.onionmx.deliver.RecipientResult;
+import org.onionmx.deliver.SendReport;
 import org.onionmx.resolve.OnionResolver;
-import org.onionmx.resolve.Resolution;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -88,42 +85,38 @@ final class SendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, List<String>> byDomain = new LinkedHashMap<>();
-    for (String address : to) {
-      String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-      byDomain.computeIfAbsent(domain, d -> new ArrayList<>()).add(address);
-    }
-    String sender = from;
     byte[] raw = content.eml != null ? Files.readAllBytes(content.eml) : null;
     OnionResolver resolver = resolverOptions.build();
     PrintWriter out = spec.commandLine().getOut();
     int exit = OnionMxCommand.OK;
     try (OnionMailer mailer = torOptions.mailer()) {
-      for (Map.Entry<String, List<String>> group : byDomain.entrySet()) {
-        Resolution resolution = resolver.resolve(group.getKey());
-        if (resolution instanceof Resolution.Routed routed) {
-          Envelope envelope = new Envelope(sender, group.getValue());
-          DeliveryReport report =
-              raw != null
-                  ? mailer.deliver(routed, envelope, raw)
-                  : mailer.deliver(routed, envelope, message(mailer, sender, group.getValue()));
-          for (RecipientResult result : report.results()) {
-            exit = Math.max(exit, print(out, result));
-          }
-        } else {
-          boolean failed = resolution instanceof Resolution.CouldNotTell;
-          String detail =
-              failed
-                  ? ((Resolution.CouldNotTell) resolution).detail()
-                  : ((Resolution.NoOnionRoute) resolution).detail();
-          for (String recipient : group.getValue()) {
-            out.println(recipient + '\t' + (failed ? "deferred" : "no-route") + '\t' + detail);
-          }
-          exit = Math.max(exit, failed ? OnionMxCommand.LOOKUP_ERROR : OnionMxCommand.NO_ROUTE);
-        }
+      OnionSender sender = OnionSender.of(resolver, mailer);
+      SendReport report =
+          raw != null ? sender.send(from, to, raw) : sender.send(from, to, message(mailer, from, to));
+      for (RecipientOutcome outcome : report.outcomes()) {
+        exit = Math.max(exit, print(out, outcome));
       }
     }
     return exit;
+  }
+
+  /** Prints one result line and returns its exit code. */
+  private static int print(PrintWriter out, RecipientOutcome outcome) {
+    String recipient = outcome.recipient();
+    if (outcome instanceof RecipientOutcome.Onion onion) {
+      return print(out, recipient, onion.result());
+    }
+    if (outcome instanceof RecipientOutcome.CouldNotTell failed) {
+      out.println(recipient + "\tdeferred\t" + failed.resolution().detail());
+      return OnionMxCommand.LOOKUP_ERROR;
+    }
+    if (outcome instanceof RecipientOutcome.NoRoute none) {
+      out.println(recipient + "\tno-route\t" + none.resolution().detail());
+      return OnionMxCommand.NO_ROUTE;
+    }
+    RecipientOutcome.InvalidAddress invalid = (RecipientOutcome.InvalidAddress) outcome;
+    out.println(recipient + "\trejected\t" + invalid.reason());
+    return OnionMxCommand.NO_ROUTE;
   }
 
   private MimeMessage message(OnionMailer mailer, String sender, List<String> recipients)
@@ -138,25 +131,25 @@ final class SendCommand implements Callable<Integer> {
     return message;
   }
 
-  /** Prints one result line and returns its exit code. */
-  private static int print(PrintWriter out, RecipientResult result) {
+  /** Prints one onion delivery's result line and returns its exit code. */
+  private static int print(PrintWriter out, String recipient, RecipientResult result) {
     String via = " (via " + result.target() + ")";
     if (result instanceof RecipientResult.Accepted accepted) {
       out.println(
-          result.recipient() + "\taccepted\t" + accepted.code() + " " + accepted.text() + via);
+          recipient + "\taccepted\t" + accepted.code() + " " + accepted.text() + via);
       return OnionMxCommand.OK;
     }
     if (result instanceof RecipientResult.Rejected rejected) {
-      out.println(result.recipient() + "\trejected\t" + describe(rejected.failure()) + via);
+      out.println(recipient + "\trejected\t" + describe(rejected.failure()) + via);
       return OnionMxCommand.NO_ROUTE;
     }
     if (result instanceof RecipientResult.Deferred deferred) {
-      out.println(result.recipient() + "\tdeferred\t" + describe(deferred.failure()) + via);
+      out.println(recipient + "\tdeferred\t" + describe(deferred.failure()) + via);
       return OnionMxCommand.LOOKUP_ERROR;
     }
     RecipientResult.StatusUnknown unknown = (RecipientResult.StatusUnknown) result;
     out.println(
-        result.recipient()
+        recipient
             + "\tunknown\tthe connection broke after the message was sent, before the reply: "
             + describe(unknown.failure())
             + via);
