@@ -32,6 +32,7 @@ final class SharedStacks {
   private static final SharedStacks INSTANCE = new SharedStacks();
 
   private final Map<OnionSmtpSettings, Entry> entries = new HashMap<>(); // guarded by this
+  private boolean classPathChecked; // guarded by this
   private final ScheduledThreadPoolExecutor releaser;
 
   private SharedStacks() {
@@ -62,6 +63,13 @@ final class SharedStacks {
   Lease acquire(OnionSmtpSettings settings) throws MessagingException {
     Entry entry;
     synchronized (this) {
+      if (!classPathChecked) {
+        classPathChecked = true;
+        String duplicate = JakartaMailCopies.warning(SharedStacks.class.getClassLoader());
+        if (duplicate != null) {
+          LOG.warn(duplicate);
+        }
+      }
       entry = entries.computeIfAbsent(settings, Entry::new);
       entry.users++;
       if (entry.release != null) {
