@@ -45,7 +45,9 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  *       message, as {@code torsocks -i smtp} does;
  *   <li>(d) {@code Transport.send} per message over {@code onion-smtp} through the same proxy: a
  *       new transport per call, as most applications send (the shared stack reuses the session);
- *   <li>(e) one connected {@code onion-smtp} transport sending every message;
+ *   <li>(e) one connected {@code onion-smtp} transport sending every message (with {@code
+ *       saveChanges()} before each, as Jakarta Mail asks of {@code sendMessage} callers and as
+ *       (d) and (f) do);
  *   <li>(f) Spring's {@code JavaMailSenderImpl.send} per message over {@code onion-smtp} (Spring
  *       connects and closes a transport per call).
  * </ol>
@@ -223,8 +225,11 @@ public final class DeliveryBenchmark {
         Task adapterPerCall = () -> Transport.send(onionMessage);
         Transport connected = onionSession.getTransport();
         connected.connect();
-        Task adapterConnected =
-            () -> connected.sendMessage(onionMessage, onionMessage.getAllRecipients());
+        Task adapterConnected = // saveChanges, as Transport.send and Spring do before sending
+            () -> {
+              onionMessage.saveChanges();
+              connected.sendMessage(onionMessage, onionMessage.getAllRecipients());
+            };
         JavaMailSenderImpl spring = new JavaMailSenderImpl();
         spring.setProtocol(OnionSmtp.PROTOCOL);
         Properties springProps = new Properties();
