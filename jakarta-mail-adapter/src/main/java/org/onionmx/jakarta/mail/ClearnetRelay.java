@@ -10,6 +10,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -94,7 +95,8 @@ final class ClearnetRelay implements AutoCloseable {
       List<Address> recipients,
       Map<Address, Resolution> routes,
       SendResults results) {
-    Address[] to = recipients.toArray(Address[]::new);
+    // each address once (InternetAddress compares without case), every one of them reported
+    Address[] to = new LinkedHashSet<>(recipients).toArray(Address[]::new);
     try {
       if (transport != null && checkBeforeUse && !transport.isConnected()) {
         closeQuietly(); // Angus may have dropped the connection after the last failure
