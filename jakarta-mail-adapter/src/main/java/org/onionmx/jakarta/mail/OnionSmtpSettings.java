@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.onionmx.deliver.OnionMailer;
 import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
@@ -161,6 +162,13 @@ record OnionSmtpSettings(
           "health.stall-window");
 
   private static final String PIN_PREFIX = "tls.pin.";
+
+  /** Between the items of a list value: commas and white space. */
+  private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
+
+  /** What may be an IPv4 or IPv6 literal (checked again, without a look-up, by InetAddress). */
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
   OnionSmtpSettings {
     maps = List.copyOf(maps);
@@ -347,7 +355,7 @@ record OnionSmtpSettings(
     List<String> list(String key, String fallback) {
       String value = text(key);
       List<String> items = new ArrayList<>();
-      for (String item : (value == null ? fallback : value).split("[,\\s]+")) {
+      for (String item : LIST_SEPARATOR.split(value == null ? fallback : value)) {
         if (!item.isEmpty()) {
           items.add(item);
         }
@@ -434,7 +442,7 @@ record OnionSmtpSettings(
           value.startsWith("[") && value.endsWith("]")
               ? value.substring(1, value.length() - 1)
               : value;
-      if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+      if (!IP_LITERAL.matcher(literal).matches()) {
         throw bad(key, value, "an IP address or localhost (names are not looked up)");
       }
       return literal;
