@@ -257,7 +257,11 @@ public class AdapterOverheadBenchmark {
         System.out.printf(
             "%-10s connected+saveChanges %.1f us/message, Transport.send per call %.1f us/message"
                 + " (medians); per call/connected per round: median %.3f -> %+.1f %%%n",
-            what[m], median(saved[m]), median(perCall[m]), median(ratio), (median(ratio) - 1) * 100);
+            what[m],
+            median(saved[m]),
+            median(perCall[m]),
+            median(ratio),
+            (median(ratio) - 1) * 100);
       }
     } finally {
       b.tearDown();

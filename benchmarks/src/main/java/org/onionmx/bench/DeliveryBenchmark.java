@@ -46,8 +46,8 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  *   <li>(d) {@code Transport.send} per message over {@code onion-smtp} through the same proxy: a
  *       new transport per call, as most applications send (the shared stack reuses the session);
  *   <li>(e) one connected {@code onion-smtp} transport sending every message (with {@code
- *       saveChanges()} before each, as Jakarta Mail asks of {@code sendMessage} callers and as
- *       (d) and (f) do);
+ *       saveChanges()} before each, as Jakarta Mail asks of {@code sendMessage} callers and as (d)
+ *       and (f) do);
  *   <li>(f) Spring's {@code JavaMailSenderImpl.send} per message over {@code onion-smtp} (Spring
  *       connects and closes a transport per call).
  * </ol>
@@ -263,7 +263,12 @@ public final class DeliveryBenchmark {
           rates[7][round] =
               run("(e)  onion-smtp, one connected transport", adapterConnected, warmup, n, sink);
           rates[8][round] =
-              run("(f)  onion-smtp, Spring JavaMailSenderImpl.send", springPerCall, warmup, n, sink);
+              run(
+                  "(f)  onion-smtp, Spring JavaMailSenderImpl.send",
+                  springPerCall,
+                  warmup,
+                  n,
+                  sink);
           warmup = 20;
         }
         reused.close();

@@ -93,8 +93,7 @@ public final class MapLoadBenchmark {
     return total;
   }
 
-  static void generate(int domains, int perOnion, Path yaml, Path postfix)
-      throws IOException {
+  static void generate(int domains, int perOnion, Path yaml, Path postfix) throws IOException {
     Random random = new Random(42);
     try (BufferedWriter y = Files.newBufferedWriter(yaml, StandardCharsets.UTF_8);
         BufferedWriter p = Files.newBufferedWriter(postfix, StandardCharsets.UTF_8)) {

@@ -82,7 +82,8 @@ public final class SharedMapBenchmark {
           domains, Files.size(postfix), sends);
       System.out.printf("first send (reads the map): %d ms%n", millis[0]);
       System.out.printf(
-          "later sends: median %d ms, max %d ms%n", later[later.length / 2], later[later.length - 1]);
+          "later sends: median %d ms, max %d ms%n",
+          later[later.length / 2], later[later.length - 1]);
       System.out.printf(
           "used heap after GC: before %d MB, after the first send %d MB (+%d MB: the map),"
               + " after all %d MB (+%d MB since the first)%n",

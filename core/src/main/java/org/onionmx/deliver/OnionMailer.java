@@ -102,9 +102,14 @@ public final class OnionMailer implements AutoCloseable {
   private final ScheduledExecutorService reaper;
   private final TorHealth health;
   private final boolean pipelining;
+  private final Listeners events;
 
   private OnionMailer(Builder b) {
     this.health = b.health;
+    this.events = new Listeners(b.listeners);
+    if (health != null && !events.isEmpty()) {
+      health.addListener(events::torHealthChanged);
+    }
     this.pipelining = b.pipelining;
     this.isolation = b.isolation;
     this.ehloName = b.ehloName;
@@ -213,8 +218,7 @@ public final class OnionMailer implements AutoCloseable {
   }
 
   /** Delivers a message made by {@link #outgoing}; the envelope's sender must be its own. */
-  DeliveryReport deliver(
-      Resolution.Routed route, Envelope envelope, OutgoingMessage message) {
+  DeliveryReport deliver(Resolution.Routed route, Envelope envelope, OutgoingMessage message) {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(envelope, "envelope");
     for (String r : envelope.recipients()) {
@@ -224,18 +228,22 @@ public final class OnionMailer implements AutoCloseable {
             "recipient " + r + " is not in " + route.domain() + ", the domain of the route");
       }
     }
+    long start = System.nanoTime();
+    events.deliveryStarted(route, envelope);
     String messageKey = UUID.randomUUID().toString();
     AtomicBoolean recovered = new AtomicBoolean();
     Failover.Attempt attempt =
         (target, pending) -> {
           Destination destination = destination(route.domain(), target, messageKey);
           try {
-            Map<String, RecipientResult> results = attempt(destination, target, message, pending);
+            Map<String, RecipientResult> results =
+                attempt(route.domain(), destination, target, message, pending);
             if (health != null) {
               health.streamOpened(destination.host());
             }
             return results;
           } catch (TargetFailure f) {
+            events.targetFailed(route.domain(), target, f.failure());
             if (health != null
                 && f.failure() instanceof Failure.Tor tor
                 && health.streamFailed(destination.host(), tor.socksCode(), tor.temporary())) {
@@ -245,10 +253,19 @@ public final class OnionMailer implements AutoCloseable {
           }
         };
     DeliveryReport report = Failover.run(route, envelope, attempt);
-    if (!recovered.get()) {
-      return report;
+    if (recovered.get()) {
+      report = retryOnFreshCircuits(route, envelope, report, attempt);
     }
-    return retryOnFreshCircuits(route, envelope, report, attempt);
+    for (RecipientResult result : report.results()) {
+      events.recipientResult(route.domain(), result);
+    }
+    events.deliveryEnded(report, Duration.ofNanos(System.nanoTime() - start));
+    return report;
+  }
+
+  /** The listeners, as one; {@link OnionSender} tells them of its look-ups. */
+  DeliveryListener events() {
+    return events;
   }
 
   /** After a NEWNYM: once more for the recipients deferred by a temporary Tor failure. */
@@ -274,10 +291,16 @@ public final class OnionMailer implements AutoCloseable {
 
   /** One target: a session from the pool (a fresh one if a reused one turns out stale). */
   private Map<String, RecipientResult> attempt(
-      Destination destination, OnionTarget target, OutgoingMessage message, List<String> pending)
+      String domain,
+      Destination destination,
+      OnionTarget target,
+      OutgoingMessage message,
+      List<String> pending)
       throws TargetFailure {
     if (isolation == IsolationMode.PER_MESSAGE) {
+      long opening = System.nanoTime();
       SmtpSession session = pool.openUnpooled(destination);
+      events.streamOpened(domain, target, Duration.ofNanos(System.nanoTime() - opening));
       try {
         return Transaction.run(session, message, pending, target).results();
       } finally {
@@ -286,6 +309,7 @@ public final class OnionMailer implements AutoCloseable {
     }
     for (int round = 0; ; round++) {
       SessionPool.Lease lease;
+      long acquiring = System.nanoTime();
       try {
         lease = pool.acquire(destination);
       } catch (InterruptedException e) {
@@ -294,6 +318,11 @@ public final class OnionMailer implements AutoCloseable {
             new Failure.Connection(
                 Failure.Connection.Kind.INTERRUPTED, "interrupted waiting for a session"),
             e);
+      }
+      if (lease.reused()) {
+        events.sessionReused(domain, target);
+      } else {
+        events.streamOpened(domain, target, Duration.ofNanos(System.nanoTime() - acquiring));
       }
       Transaction.Outcome outcome = Transaction.run(lease.session(), message, pending, target);
       pool.release(lease, outcome.reusable());
@@ -453,6 +482,7 @@ public final class OnionMailer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private TorHealth health;
     private boolean pipelining = true;
+    private final List<DeliveryListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -477,6 +507,18 @@ public final class OnionMailer implements AutoCloseable {
      */
     public Builder health(TorHealth health) {
       this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
+    /**
+     * Adds a listener told of every delivery's events ({@link DeliveryListener}); repeatable, each
+     * told in the order added. With a {@link #health health monitor}, listeners also hear its
+     * changes. Default none.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(DeliveryListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

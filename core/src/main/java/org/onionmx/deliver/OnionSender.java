@@ -2,6 +2,7 @@ package org.onionmx.deliver;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.onionmx.resolve.Resolution;
 /**
  * Sends one message to recipients at any domains: groups them by normalised domain (case, IDNA
  * A-labels, trailing dot), resolves each domain once, delivers each routed group over Tor through
- * an {@link OnionMailer}, and reports one {@link RecipientOutcome} per recipient, in the order given.
+ * an {@link OnionMailer}, and reports one {@link RecipientOutcome} per recipient, in the order
+ * given.
  *
  * <ul>
  *   <li>A recipient whose domain has no onion route is {@link RecipientOutcome.NoRoute}, one whose
@@ -69,8 +71,7 @@ public final class OnionSender {
           try {
             return mailer.outgoing(mailFrom, message);
           } catch (MessagingException e) {
-            throw new IllegalArgumentException(
-                "the message cannot be saved: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the message cannot be saved: " + e.getMessage(), e);
           }
         });
   }
@@ -107,6 +108,7 @@ public final class OnionSender {
     Map<String, Group> groups = group(given, outcomes);
 
     Map<String, CompletableFuture<Resolution>> lookups = new LinkedHashMap<>();
+    long start = System.nanoTime();
     for (Group g : groups.values()) {
       try {
         lookups.put(g.domain, resolver.resolveAsync(g.domain).toCompletableFuture());
@@ -118,6 +120,7 @@ public final class OnionSender {
     for (Map.Entry<String, CompletableFuture<Resolution>> lookup : lookups.entrySet()) {
       Group g = groups.get(lookup.getKey());
       Resolution resolution = await(lookup.getKey(), lookup.getValue());
+      mailer.events().resolved(g.domain, resolution, Duration.ofNanos(System.nanoTime() - start));
       if (resolution instanceof Resolution.Routed route) {
         if (message == null) {
           message = outgoing.get();
@@ -132,7 +135,8 @@ public final class OnionSender {
       } else if (resolution instanceof Resolution.NoOnionRoute none) {
         g.each((recipient, i) -> outcomes[i] = new RecipientOutcome.NoRoute(recipient, none));
       } else if (resolution instanceof Resolution.CouldNotTell failed) {
-        g.each((recipient, i) -> outcomes[i] = new RecipientOutcome.CouldNotTell(recipient, failed));
+        g.each(
+            (recipient, i) -> outcomes[i] = new RecipientOutcome.CouldNotTell(recipient, failed));
       }
     }
     for (int i = 0; i < outcomes.length; i++) {
@@ -179,10 +183,7 @@ public final class OnionSender {
     } catch (CompletionException | java.util.concurrent.CancellationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       return new Resolution.CouldNotTell(
-          domain,
-          Resolution.FailureReason.NETWORK,
-          "the look-up failed: " + cause,
-          cause);
+          domain, Resolution.FailureReason.NETWORK, "the look-up failed: " + cause, cause);
     }
   }
 

@@ -4,9 +4,9 @@ import java.util.Objects;
 import org.onionmx.resolve.Resolution;
 
 /**
- * What became of one recipient of an {@link OnionSender#send} call: the address as the caller
- * wrote it, and either its onion delivery's result or why nothing was delivered to it. Every
- * recipient given gets exactly one outcome, duplicates included.
+ * What became of one recipient of an {@link OnionSender#send} call: the address as the caller wrote
+ * it, and either its onion delivery's result or why nothing was delivered to it. Every recipient
+ * given gets exactly one outcome, duplicates included.
  */
 public sealed interface RecipientOutcome
     permits RecipientOutcome.Onion,
@@ -28,8 +28,8 @@ public sealed interface RecipientOutcome
    *
    * @param recipient the recipient as given
    * @param route the route delivered on
-   * @param result the delivery's result for this mailbox (its {@code recipient()} is the address
-   *     as it went into {@code RCPT TO}, with the domain normalised)
+   * @param result the delivery's result for this mailbox (its {@code recipient()} is the address as
+   *     it went into {@code RCPT TO}, with the domain normalised)
    */
   record Onion(String recipient, Resolution.Routed route, RecipientResult result)
       implements RecipientOutcome {
@@ -48,8 +48,7 @@ public sealed interface RecipientOutcome
    * @param recipient the recipient as given
    * @param resolution the resolver's answer
    */
-  record NoRoute(String recipient, Resolution.NoOnionRoute resolution)
-      implements RecipientOutcome {
+  record NoRoute(String recipient, Resolution.NoOnionRoute resolution) implements RecipientOutcome {
     /** Checks that no component is null. */
     public NoRoute {
       Objects.requireNonNull(recipient, "recipient");
@@ -74,8 +73,8 @@ public sealed interface RecipientOutcome
   }
 
   /**
-   * Not a deliverable address (no domain, a domain that is not a valid host name, an address
-   * {@link Envelope} refuses): nothing was sent. Permanent.
+   * Not a deliverable address (no domain, a domain that is not a valid host name, an address {@link
+   * Envelope} refuses): nothing was sent. Permanent.
    *
    * @param recipient the recipient as given
    * @param reason why, in words

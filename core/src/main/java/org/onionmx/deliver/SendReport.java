@@ -3,8 +3,8 @@ package org.onionmx.deliver;
 import java.util.List;
 
 /**
- * The outcome of one {@link OnionSender#send}: one {@link RecipientOutcome} per recipient given,
- * in the order given, duplicates included.
+ * The outcome of one {@link OnionSender#send}: one {@link RecipientOutcome} per recipient given, in
+ * the order given, duplicates included.
  *
  * @param outcomes one outcome per recipient, in the order given
  */

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * they change once more. So a map is loaded once, however many look-ups and however many senders
  * share it, and a bad edit never empties the pins.
  *
- * <p>The files are merged over {@code base} (say the bundled public map), as {@link
- * OnionMap#merge} does. Thread-safe.
+ * <p>The files are merged over {@code base} (say the bundled public map), as {@link OnionMap#merge}
+ * does. Thread-safe.
  */
 public final class WatchedMap implements Supplier<OnionMap> {
   private static final Logger LOG = LoggerFactory.getLogger(WatchedMap.class);

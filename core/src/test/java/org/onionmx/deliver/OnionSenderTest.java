@@ -93,8 +93,7 @@ class OnionSenderTest {
   @Test
   void twoDomainsOnTheSameOnionAreEachDeliveredAndReported() {
     SendReport report =
-        sender.send(
-            FROM, List.of("a@one.example", "b@two.example"), Fixtures.rawMessage("s", "b"));
+        sender.send(FROM, List.of("a@one.example", "b@two.example"), Fixtures.rawMessage("s", "b"));
 
     assertTrue(report.allAccepted(), report.toString());
     assertEquals(2, server.transactions().size());
@@ -124,8 +123,7 @@ class OnionSenderTest {
     for (int i = 0; i < to.size(); i++) {
       assertEquals(to.get(i), report.get(i).recipient(), "outcome " + i);
     }
-    RecipientOutcome.NoRoute none =
-        assertInstanceOf(RecipientOutcome.NoRoute.class, report.get(0));
+    RecipientOutcome.NoRoute none = assertInstanceOf(RecipientOutcome.NoRoute.class, report.get(0));
     assertEquals(Resolution.NoRouteReason.NO_SRV_RECORD, none.resolution().reason());
     assertTrue(report.get(1).accepted());
     RecipientOutcome.CouldNotTell unknown =
@@ -173,8 +171,7 @@ class OnionSenderTest {
     message.setSubject("many domains");
     message.setText("hello");
 
-    SendReport report =
-        sender.send(FROM, List.of("a@one.example", "c@three.example"), message);
+    SendReport report = sender.send(FROM, List.of("a@one.example", "c@three.example"), message);
 
     assertTrue(report.allAccepted());
     List<ScriptedSmtpServer.Transaction> received = server.transactions();
@@ -198,7 +195,8 @@ class OnionSenderTest {
   void aBadSenderOrNoRecipientIsTheCallersError() {
     byte[] raw = Fixtures.rawMessage("s", "b");
     assertThrows(
-        IllegalArgumentException.class, () -> sender.send("no-domain", List.of("a@one.example"), raw));
+        IllegalArgumentException.class,
+        () -> sender.send("no-domain", List.of("a@one.example"), raw));
     assertThrows(IllegalArgumentException.class, () -> sender.send(FROM, List.of(), raw));
     assertEquals(0, server.connections());
   }

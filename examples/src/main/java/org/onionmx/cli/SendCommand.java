@@ -92,7 +92,9 @@ final class SendCommand implements Callable<Integer> {
     try (OnionMailer mailer = torOptions.mailer()) {
       OnionSender sender = OnionSender.of(resolver, mailer);
       SendReport report =
-          raw != null ? sender.send(from, to, raw) : sender.send(from, to, message(mailer, from, to));
+          raw != null
+              ? sender.send(from, to, raw)
+              : sender.send(from, to, message(mailer, from, to));
       for (RecipientOutcome outcome : report.outcomes()) {
         exit = Math.max(exit, print(out, outcome));
       }
@@ -135,8 +137,7 @@ final class SendCommand implements Callable<Integer> {
   private static int print(PrintWriter out, String recipient, RecipientResult result) {
     String via = " (via " + result.target() + ")";
     if (result instanceof RecipientResult.Accepted accepted) {
-      out.println(
-          recipient + "\taccepted\t" + accepted.code() + " " + accepted.text() + via);
+      out.println(recipient + "\taccepted\t" + accepted.code() + " " + accepted.text() + via);
       return OnionMxCommand.OK;
     }
     if (result instanceof RecipientResult.Rejected rejected) {

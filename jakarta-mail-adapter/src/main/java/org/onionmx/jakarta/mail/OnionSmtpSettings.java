@@ -274,8 +274,8 @@ record OnionSmtpSettings(
   }
 
   /**
-   * Every property name, with values of any type (apps put Integers and Booleans, as Angus
-   * accepts) and the names of the defaults a {@code Properties} may have behind it.
+   * Every property name, with values of any type (apps put Integers and Booleans, as Angus accepts)
+   * and the names of the defaults a {@code Properties} may have behind it.
    */
   private static Set<String> names(Properties properties) {
     Set<String> names = new TreeSet<>(properties.stringPropertyNames());

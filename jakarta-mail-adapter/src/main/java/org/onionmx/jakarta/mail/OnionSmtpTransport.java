@@ -113,8 +113,8 @@ public final class OnionSmtpTransport extends Transport {
   /**
    * The Tor health monitor of this connection: onion failures per destination, recoveries ({@code
    * NEWNYM}, with {@code mail.onion-smtp.control.*} set), bootstrap. Poll its {@link
-   * TorHealth#snapshot() snapshot} or {@link TorHealth#addListener add a listener}. Transports
-   * with the same {@code mail.onion-smtp.*} configuration share one monitor.
+   * TorHealth#snapshot() snapshot} or {@link TorHealth#addListener add a listener}. Transports with
+   * the same {@code mail.onion-smtp.*} configuration share one monitor.
    *
    * @throws IllegalStateException if not connected
    * @throws MessagingException if {@link OnionSmtp#shutdown()} closed the shared stack

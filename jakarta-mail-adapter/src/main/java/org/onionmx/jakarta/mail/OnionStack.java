@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * The one place that turns {@link OnionSmtpSettings} into the core's resolver, health monitor and
  * mailer. One stack per distinct configuration, shared by every {@link OnionSmtpTransport} with
  * that configuration ({@link SharedStacks}): the map (re-read when its files change), the
- * resolver's SRV cache, the mailer's pool of open onion sessions and the control connection live
- * as long as the stack and are dropped by {@link #close()}.
+ * resolver's SRV cache, the mailer's pool of open onion sessions and the control connection live as
+ * long as the stack and are dropped by {@link #close()}.
  *
  * <p>With {@code mail.onion-smtp.control.*} set, the stack connects to Tor's control port so that
  * the health monitor can signal {@code NEWNYM}. A control port that refuses the cookie or password,

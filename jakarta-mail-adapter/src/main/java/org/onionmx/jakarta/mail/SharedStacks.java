@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery stacks that {@link OnionSmtpTransport}s share: one {@link OnionStack} (map,
- * resolver with its SRV cache, session pool, health monitor, control connection) per distinct
- * {@link OnionSmtpSettings}, so that {@code Transport.send}, which builds and closes a transport
- * for every message, reuses open onion sessions and reads a map file once. Transports with
- * different settings never share.
+ * The delivery stacks that {@link OnionSmtpTransport}s share: one {@link OnionStack} (map, resolver
+ * with its SRV cache, session pool, health monitor, control connection) per distinct {@link
+ * OnionSmtpSettings}, so that {@code Transport.send}, which builds and closes a transport for every
+ * message, reuses open onion sessions and reads a map file once. Transports with different settings
+ * never share.
  *
  * <p>A stack lives while a transport holds it and for the pool's idle time after the last one let
  * go, then is closed: its sessions end with {@code QUIT}, its threads stop, so an application that
@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This is the adapter's one piece of static state, and it has to be: Jakarta Mail creates a
  * transport by reflection for every {@code getTransport} call, and Spring and Commons Email create
- * sessions freely, so nothing but the configuration itself is there to share by. It holds only
- * what was built from that configuration, and nothing of one configuration reaches another.
+ * sessions freely, so nothing but the configuration itself is there to share by. It holds only what
+ * was built from that configuration, and nothing of one configuration reaches another.
  */
 final class SharedStacks {
   private static final Logger LOG = LoggerFactory.getLogger(SharedStacks.class);

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code Transport.send} per message, as apps and Spring call it: transports with one
- * configuration share one stack (sessions, map, resolver), others never do, idle stacks close.
+ * {@code Transport.send} per message, as apps and Spring call it: transports with one configuration
+ * share one stack (sessions, map, resolver), others never do, idle stacks close.
  */
 class SharedStacksTest {
   @TempDir Path dir;
@@ -124,7 +124,8 @@ class SharedStacksTest {
     try {
       assertEquals(1, lease.stack().map.loads());
       Files.writeString(world.map, "'mx." + ONION + "': [" + PINNED + ", later.example]\n");
-      Files.setLastModifiedTime(world.map, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+      Files.setLastModifiedTime(
+          world.map, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (lease.stack().map.loads() < 2 && System.nanoTime() < deadline) {
         lease.stack().resolver.resolve("later.example");
@@ -192,7 +193,8 @@ class SharedStacksTest {
     OnionSmtp.shutdown();
 
     MessagingException e =
-        assertThrows(MessagingException.class, () -> connected.sendMessage(m, m.getAllRecipients()));
+        assertThrows(
+            MessagingException.class, () -> connected.sendMessage(m, m.getAllRecipients()));
     assertTrue(e.getMessage().contains("shut down"), e.getMessage());
     connected.close();
     Transport.send(message(session, "carol@" + PINNED));
@@ -208,10 +210,12 @@ class SharedStacksTest {
       List<Future<?>> sends = new ArrayList<>();
       for (int i = 0; i < 80; i++) {
         int n = i;
-        sends.add(pool.submit(() -> {
-          Transport.send(message(session, "user" + n + "@" + PINNED));
-          return null;
-        }));
+        sends.add(
+            pool.submit(
+                () -> {
+                  Transport.send(message(session, "user" + n + "@" + PINNED));
+                  return null;
+                }));
       }
       for (Future<?> f : sends) {
         f.get(60, TimeUnit.SECONDS);
@@ -243,8 +247,7 @@ class SharedStacksTest {
 
   @Test
   void aUnicodeDomainAndItsALabelInOneSendAreBothDeliveredAndListed() throws Exception {
-    Files.writeString(
-        world.map, "'mx." + ONION + "': [" + PINNED + ", xn--bcher-kva.example]\n");
+    Files.writeString(world.map, "'mx." + ONION + "': [" + PINNED + ", xn--bcher-kva.example]\n");
     Session session = Session.getInstance(onionForAllMail(world.properties()));
     MailWorld.Events events = new MailWorld.Events();
     Address[] to = {
