@@ -170,11 +170,11 @@ public final class OnionMailer implements AutoCloseable {
    * Delivers {@code message} to the recipients of {@code envelope}, who must all be in the route's
    * domain.
    *
-   * <p>The message goes as its {@code writeTo} writes it. A message without a Message-ID is saved
-   * first and given {@code <random-UUID@domain-of-From>}: Jakarta Mail's own would name the OS
-   * login and the local host name. A Message-ID that is already set (for instance by {@code
-   * Transport.send}, which saves the message before any transport sees it) is kept; {@link
-   * #newMessage()} avoids that.
+   * <p>The message goes as its {@code writeTo} writes it, saved here first. Its Message-ID follows
+   * {@link MessageIds#forSending}: one the application chose is kept; a missing one, or one that
+   * Jakarta Mail built from the local host name (the message was saved before, as {@code
+   * Transport.send} and Spring do), becomes {@code <random-UUID@domain-of-From>}. {@link
+   * #newMessage()} never builds a host-name ID in the first place.
    *
    * @return one result per recipient
    * @throws IllegalArgumentException if a recipient is not in {@code route.domain()}, or the
@@ -342,7 +342,7 @@ public final class OnionMailer implements AutoCloseable {
    * DATA}, so nothing is ever sent through the relay. On a fresh session of its own (never a pooled
    * one), with this mailer's Tor, EHLO name and timeouts; TLS as configured for {@code domain}.
    *
-   * @param domain the domain the onion serves (for TLS names and pins)
+   * @param domain the domain the onion serves (for TLS names and pins), in any spelling
    * @param target the onion MX to probe
    * @param mailFrom the probe's sender, best at a domain of the prober
    * @param foreignRecipient an address at a domain the onion MX must not accept mail for
@@ -353,54 +353,13 @@ public final class OnionMailer implements AutoCloseable {
       String domain, OnionTarget target, String mailFrom, String foreignRecipient) {
     Objects.requireNonNull(target, "target");
     Envelope envelope = new Envelope(mailFrom, List.of(foreignRecipient)); // validates both
-    Destination destination = destination(domain, target, "relay-probe");
-    List<String> transcript = new ArrayList<>();
-    SmtpSession session;
-    try {
-      session =
-          SmtpSession.open(
-              opener, destination, smtpSession(destination), readTimeout, clock.instant());
-    } catch (TargetFailure e) {
-      return new RelayProbe(target, RelayProbe.Verdict.UNREACHABLE, e.failure().text(), transcript);
-    }
-    try {
-      SessionTransport smtp = session.transport();
-      String from = envelope.mailFrom().isEmpty() ? "<>" : "<" + envelope.mailFrom() + ">";
-      int mail = smtp.simpleCommand("MAIL FROM:" + from);
-      transcript.add("MAIL FROM:" + from + " -> " + smtp.getLastServerResponse());
-      if (mail != 250) {
-        return new RelayProbe(
-            target, RelayProbe.Verdict.INCONCLUSIVE, "MAIL FROM was refused", transcript);
-      }
-      int rcpt = smtp.simpleCommand("RCPT TO:<" + foreignRecipient + ">");
-      transcript.add("RCPT TO:<" + foreignRecipient + "> -> " + smtp.getLastServerResponse());
-      smtp.simpleCommand("RSET");
-      transcript.add("RSET -> " + smtp.getLastServerResponse());
-      if (rcpt == 250 || rcpt == 251) {
-        return new RelayProbe(
-            target,
-            RelayProbe.Verdict.OPEN_RELAY,
-            "accepted a recipient at a foreign domain",
-            transcript);
-      }
-      if (rcpt >= 500 && rcpt < 600) {
-        return new RelayProbe(
-            target, RelayProbe.Verdict.REFUSES_RELAY, "refused the foreign recipient", transcript);
-      }
-      return new RelayProbe(
-          target,
-          RelayProbe.Verdict.INCONCLUSIVE,
-          "no definite answer to the foreign recipient (" + rcpt + ")",
-          transcript);
-    } catch (MessagingException | RuntimeException e) {
-      return new RelayProbe(
-          target,
-          RelayProbe.Verdict.INCONCLUSIVE,
-          "the session failed: " + e.getMessage(),
-          transcript);
-    } finally {
-      session.close();
-    }
+    Destination destination = destination(DomainNames.normalize(domain), target, "relay-probe");
+    return RelayProber.probe(
+        target,
+        envelope,
+        () ->
+            SmtpSession.open(
+                opener, destination, smtpSession(destination), readTimeout, clock.instant()));
   }
 
   private Destination destination(String domain, OnionTarget target, String messageKey) {

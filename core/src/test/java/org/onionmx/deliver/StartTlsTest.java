@@ -142,6 +142,19 @@ class StartTlsTest {
   }
 
   @Test
+  void theRelayProbeFindsTheDomainsPinInAnySpelling() throws Exception {
+    serve(forOnion);
+
+    try (OnionMailer mailer =
+        Fixtures.mailer(proxy).tls(TlsMode.REQUIRED).pin(DOMAIN, forOnion.spkiPin()).build()) {
+      RelayProbe probe =
+          mailer.probeRelay("Example.ORG.", target("mx1"), "p@checker.example", "v@foreign.example");
+
+      assertEquals(RelayProbe.Verdict.OPEN_RELAY, probe.verdict(), probe.toString());
+    }
+  }
+
+  @Test
   void keyMatchingNoPinIsRefusedEvenIfTrusted() throws Exception {
     serve(forDomain);
 
