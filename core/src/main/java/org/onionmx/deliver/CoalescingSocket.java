@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A socket that holds what is written until the session waits for the peer: written bytes leave
@@ -38,9 +39,17 @@ final class CoalescingSocket extends Socket {
   private final InputStream in;
 
   CoalescingSocket(Socket socket) throws IOException {
+    this(socket, UnaryOperator.identity());
+  }
+
+  /**
+   * @param reading wraps the socket's input stream before the holding is layered over it, for
+   *     example to bound what the peer may send ({@link ReplyLimits#bound})
+   */
+  CoalescingSocket(Socket socket, UnaryOperator<InputStream> reading) throws IOException {
     this.socket = socket;
     this.out = new HeldOutput(socket.getOutputStream());
-    this.in = new SendingInput(socket.getInputStream(), out);
+    this.in = new SendingInput(reading.apply(socket.getInputStream()), out);
   }
 
   @Override

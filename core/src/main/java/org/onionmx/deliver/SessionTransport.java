@@ -35,6 +35,9 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * As RFC 2920 section 3.1 asks, a {@code DATA} that a server accepts with 354 although it accepted
  * no recipient is ended with a lone "." and reported to Angus as refused, so no message goes out.
  *
+ * <p>Every reply is read within {@link ReplyLimits}: a server that sends an endless line or
+ * reply makes Angus's read fail with a {@link ReplyLimitException} instead of filling the heap.
+ *
  * <p>Built with a null {@code URLName}, so no host name ever sits in a {@code URLName} (whose
  * {@code hashCode} resolves it). Confined to one thread at a time by the session pool; Angus
  * synchronizes on the transport as well.
@@ -59,6 +62,7 @@ final class SessionTransport extends SMTPTransport {
   /** What Angus is told for a command whose reply is read later, with its group. */
   private static final int PROVISIONAL_OK = 250;
 
+  private final ReplyLimits limits;
   private final boolean pipeliningAllowed;
   private final int endOfDataTimeoutMillis;
   private Socket socket;
@@ -72,8 +76,9 @@ final class SessionTransport extends SMTPTransport {
   private final Deque<String> unanswered = new ArrayDeque<>();
   private final List<Exchange> transcript = new ArrayList<>();
 
-  SessionTransport(Session session) {
+  SessionTransport(Session session, ReplyLimits limits) {
     super(session, null);
+    this.limits = limits;
     this.pipeliningAllowed = Boolean.parseBoolean(session.getProperty(PIPELINING));
     String endOfData = session.getProperty(END_OF_DATA_TIMEOUT);
     this.endOfDataTimeoutMillis =
@@ -182,7 +187,13 @@ final class SessionTransport extends SMTPTransport {
   @Override
   protected int readServerResponse() throws MessagingException {
     if (!recording || lastCommand == null) {
-      return super.readServerResponse();
+      String command = lastCommand;
+      lastCommand = null;
+      int code = readReply();
+      if (code == 220 && "STARTTLS".equalsIgnoreCase(command)) {
+        limits.tlsFollows(); // Angus starts the TLS handshake next
+      }
+      return code;
     }
     String command = lastCommand;
     lastCommand = null;
@@ -215,8 +226,14 @@ final class SessionTransport extends SMTPTransport {
     return code;
   }
 
+  /** Reads one reply through Angus, within the {@link ReplyLimits}. */
+  private int readReply() throws MessagingException {
+    limits.startReply();
+    return super.readServerResponse();
+  }
+
   private int record(String command) throws MessagingException {
-    int code = super.readServerResponse();
+    int code = readReply();
     transcript.add(new Exchange(command, code, getLastServerResponse()));
     return code;
   }

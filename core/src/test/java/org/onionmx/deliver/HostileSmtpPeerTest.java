@@ -1,0 +1,111 @@
+package org.onionmx.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.onionmx.deliver.Fixtures.envelope;
+import static org.onionmx.deliver.Fixtures.host;
+import static org.onionmx.deliver.Fixtures.rawMessage;
+import static org.onionmx.deliver.Fixtures.route;
+import static org.onionmx.deliver.Fixtures.target;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.onionmx.deliver.Failure.Connection.Kind;
+import org.onionmx.deliver.RecipientResult.Deferred;
+import org.onionmx.testing.HeapWatch;
+import org.onionmx.testing.smtp.HostileSmtpServer;
+import org.onionmx.testing.smtp.HostileSmtpServer.Behaviour;
+import org.onionmx.testing.socks.FakeTorProxy;
+
+/**
+ * SMTP servers that send without end (an endless banner, a line that never ends, an endless reply
+ * to MAIL FROM) end the session within the reply limits: the recipient is deferred with a {@link
+ * Kind#LIMIT} failure naming the limit, well within the read timeout, while the heap retains less
+ * than 64 MB above its baseline, and the session is not reused. The heap is watched, so that a
+ * client without limits fails these tests (the watch cuts the peer off at 64 MB) instead of running
+ * the JVM out of memory.
+ */
+class HostileSmtpPeerTest {
+  private static final String A = "a@example.org";
+  private static final long HEAP_LIMIT = 64L * 1024 * 1024;
+  /** The read timeout of {@link Fixtures#mailer} is 5 s; the limits end a session long before. */
+  private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+  private FakeTorProxy proxy;
+  private OnionMailer mailer;
+  private HostileSmtpServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    proxy = FakeTorProxy.start();
+    mailer = Fixtures.mailer(proxy).build();
+  }
+
+  @AfterEach
+  void stop() {
+    mailer.close();
+    proxy.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void endlessBannerIsDeferredAtTheLinesPerReplyLimit() throws Exception {
+    Deferred d = deliverTo(Behaviour.ENDLESS_BANNER);
+
+    assertLimit(d, ReplyLimits.MAX_LINES + " lines");
+  }
+
+  @Test
+  void endlessGreetingLineIsDeferredAtTheLineLengthLimit() throws Exception {
+    Deferred d = deliverTo(Behaviour.ENDLESS_GREETING_LINE);
+
+    assertLimit(d, ReplyLimits.MAX_LINE_BYTES + " bytes");
+  }
+
+  @Test
+  void endlessReplyToMailFromIsDeferredAndItsSessionIsNotReused() throws Exception {
+    Deferred d = deliverTo(Behaviour.ENDLESS_MAIL_REPLY);
+
+    assertLimit(d, ReplyLimits.MAX_LINES + " lines");
+    assertEquals(1, server.connections());
+    assertInstanceOf(Deferred.class, deliver());
+    assertEquals(2, server.connections(), "the first session went back to the pool");
+  }
+
+  /** Delivers one message to a hostile server, under a heap watch, within the deadline. */
+  private Deferred deliverTo(Behaviour behaviour) throws Exception {
+    server = HostileSmtpServer.start(behaviour);
+    proxy.route(host("mx1"), server.port());
+    RecipientResult result;
+    long started = System.nanoTime();
+    HeapWatch watch = HeapWatch.start(HEAP_LIMIT, server::close);
+    try (watch) {
+      result = deliver();
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    String measured =
+        behaviour + ": " + took.toMillis() + " ms, heap retained " + watch.peakText()
+            + " above baseline, server sent " + server.bytesSent() + " bytes";
+    System.out.println(measured);
+    assertFalse(watch.breached(), "heap above baseline passed 64 MB: " + measured);
+    assertTrue(took.compareTo(DEADLINE) < 0, "too slow: " + measured);
+    return assertInstanceOf(Deferred.class, result, measured);
+  }
+
+  private RecipientResult deliver() {
+    return mailer.deliver(route(target("mx1")), envelope(A), rawMessage("s", "b")).resultFor(A);
+  }
+
+  private static void assertLimit(Deferred d, String limit) {
+    Failure.Connection c = assertInstanceOf(Failure.Connection.class, d.failure(), d::toString);
+    assertEquals(Kind.LIMIT, c.kind(), d::toString);
+    assertTrue(c.text().contains("limit " + limit), c::text);
+    assertTrue(d.failure().temporary());
+  }
+}

@@ -1,0 +1,177 @@
+package org.onionmx.testing.smtp;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An SMTP server on 127.0.0.1 that sends without end, for tests that a client bounds what it
+ * reads: an endless multi-line banner ({@code 220-…} forever), a greeting line that never ends, or,
+ * after a normal greeting and EHLO, an endless multi-line reply to {@code MAIL FROM}. It writes as
+ * fast as the client reads, in 8 KB chunks, until the client goes away or the server is closed, and
+ * counts the bytes it got out. Thread-safe; one thread per connection.
+ */
+public final class HostileSmtpServer implements AutoCloseable {
+  /** What the server sends without end. */
+  public enum Behaviour {
+    /** {@code 220-} continuation lines of 72 bytes, never a last line. */
+    ENDLESS_BANNER,
+    /** {@code 220 } followed by bytes that are never a line end. */
+    ENDLESS_GREETING_LINE,
+    /** A normal greeting and EHLO reply, then {@code 250-} lines without end for MAIL FROM. */
+    ENDLESS_MAIL_REPLY
+  }
+
+  private static final int CHUNK = 8192;
+
+  private final ServerSocket server;
+  private final Behaviour behaviour;
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "hostile-smtp");
+            t.setDaemon(true);
+            return t;
+          });
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicLong bytesSent = new AtomicLong();
+  private volatile boolean closed;
+
+  private HostileSmtpServer(ServerSocket server, Behaviour behaviour) {
+    this.server = server;
+    this.behaviour = behaviour;
+  }
+
+  /** Starts the server on an ephemeral port of 127.0.0.1. */
+  public static HostileSmtpServer start(Behaviour behaviour) throws IOException {
+    Objects.requireNonNull(behaviour, "behaviour");
+    ServerSocket s = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+    HostileSmtpServer h = new HostileSmtpServer(s, behaviour);
+    h.threads.execute(h::accept);
+    return h;
+  }
+
+  /** The port on 127.0.0.1. */
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** Connections accepted so far. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Bytes written to clients so far, over all connections. */
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  private void accept() {
+    while (!closed) {
+      try {
+        Socket s = server.accept();
+        connections.incrementAndGet();
+        open.add(s);
+        threads.execute(() -> serve(s));
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private void serve(Socket s) {
+    try (s) {
+      OutputStream out = s.getOutputStream();
+      switch (behaviour) {
+        case ENDLESS_BANNER -> flood(out, "", repeatedLines("220-"));
+        case ENDLESS_GREETING_LINE -> flood(out, "220 ", filler());
+        case ENDLESS_MAIL_REPLY -> {
+          write(out, "220 hostile ESMTP\r\n");
+          BufferedReader in =
+              new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+          for (String line; (line = in.readLine()) != null; ) {
+            String command = line.toUpperCase(Locale.ROOT);
+            if (command.startsWith("EHLO") || command.startsWith("HELO")) {
+              write(out, "250 hostile\r\n");
+            } else if (command.startsWith("MAIL FROM:")) {
+              flood(out, "", repeatedLines("250-"));
+            } else {
+              write(out, "250 OK\r\n");
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the client went away, as it should
+    } finally {
+      open.remove(s);
+    }
+  }
+
+  /** Writes {@code head}, then {@code chunk} again and again until writing fails or close. */
+  private void flood(OutputStream out, String head, byte[] chunk) throws IOException {
+    write(out, head);
+    while (!closed) {
+      out.write(chunk);
+      bytesSent.addAndGet(chunk.length);
+    }
+  }
+
+  private void write(OutputStream out, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    out.write(bytes);
+    out.flush();
+    bytesSent.addAndGet(bytes.length);
+  }
+
+  /** {@code code} lines of 72 bytes, CRLF included, filling one chunk. */
+  private static byte[] repeatedLines(String code) {
+    byte[] line =
+        (code + "x".repeat(66) + "\r\n").getBytes(StandardCharsets.US_ASCII); // 4 + 66 + 2
+    byte[] chunk = new byte[CHUNK / line.length * line.length];
+    for (int i = 0; i < chunk.length; i += line.length) {
+      System.arraycopy(line, 0, chunk, i, line.length);
+    }
+    return chunk;
+  }
+
+  private static byte[] filler() {
+    byte[] chunk = new byte[CHUNK];
+    Arrays.fill(chunk, (byte) 'x');
+    return chunk;
+  }
+
+  /** Stops accepting and cuts every connection. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    for (Socket s : open) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+    threads.shutdownNow();
+  }
+}
