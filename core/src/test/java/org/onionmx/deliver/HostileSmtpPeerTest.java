@@ -10,6 +10,7 @@ import static org.onionmx.deliver.Fixtures.rawMessage;
 import static org.onionmx.deliver.Fixtures.route;
 import static org.onionmx.deliver.Fixtures.target;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,10 +21,14 @@ import org.onionmx.testing.HeapWatch;
 import org.onionmx.testing.smtp.HostileSmtpServer;
 import org.onionmx.testing.smtp.HostileSmtpServer.Behaviour;
 import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.socks.Fault;
+import org.onionmx.tor.TorSocksConnector;
 
 /**
- * SMTP servers that send without end (an endless banner, a line that never ends, an endless reply
- * to MAIL FROM) end the session within the reply limits: the recipient is deferred with a {@link
+ * Hostile peers on the delivery path end within their deadlines with a temporary failure. A
+ * SOCKS proxy that drips its reply is deferred at the SOCKS timeout. SMTP servers that send
+ * without end (an endless banner, a line that never ends, an endless reply to MAIL FROM) end the
+ * session within the reply limits: the recipient is deferred with a {@link
  * Kind#LIMIT} failure naming the limit, well within the read timeout, while the heap retains less
  * than 64 MB above its baseline, and the session is not reused. The heap is watched, so that a
  * client without limits fails these tests (the watch cuts the peer off at 64 MB) instead of running
@@ -76,6 +81,32 @@ class HostileSmtpPeerTest {
     assertEquals(1, server.connections());
     assertInstanceOf(Deferred.class, deliver());
     assertEquals(2, server.connections(), "the first session went back to the pool");
+  }
+
+  @Test
+  void socksReplyDrippedAByteEvery2sIsDeferredAtTheSocksTimeout() throws Exception {
+    Duration socksTimeout = Duration.ofSeconds(3);
+    mailer.close();
+    mailer =
+        Fixtures.mailer(proxy)
+            .streamOpener(
+                TorSocksConnector.newBuilder()
+                    .proxy(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), proxy.port())
+                    .socksTimeout(socksTimeout)
+                    .build())
+            .build();
+    proxy.script(host("mx1"), Fault.dripReply(Duration.ofSeconds(2))); // 20 s for the reply
+
+    long started = System.nanoTime();
+    RecipientResult result = deliver();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    System.out.println("dripped SOCKS reply: deferred after " + took.toMillis() + " ms");
+    assertTrue(took.compareTo(socksTimeout.plus(DEADLINE)) < 0, "took " + took);
+    Deferred d = assertInstanceOf(Deferred.class, result);
+    Failure.Tor tor = assertInstanceOf(Failure.Tor.class, d.failure(), d::toString);
+    assertEquals(-1, tor.socksCode());
+    assertTrue(tor.temporary());
   }
 
   /** Delivers one message to a hostile server, under a heap watch, within the deadline. */
