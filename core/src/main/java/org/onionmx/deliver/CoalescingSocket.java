@@ -88,6 +88,21 @@ final class CoalescingSocket extends Socket {
     socket.shutdownInput();
   }
 
+  /** Bytes written to this socket so far, held or not. */
+  long bytesAccepted() {
+    return out.accepted();
+  }
+
+  /**
+   * Bytes written to the wrapped socket so far, by writes that completed: what was held when a
+   * write failed is not among them. A write that fails may have passed some of its first bytes to
+   * the system before failing, never its last: the last byte written to this socket has left only
+   * once this count reaches {@link #bytesAccepted()}.
+   */
+  long bytesDelivered() {
+    return out.delivered();
+  }
+
   private void checkOpen() throws SocketException {
     if (socket.isClosed()) {
       throw new SocketException("Socket is closed");
@@ -298,6 +313,8 @@ final class CoalescingSocket extends Socket {
     private final OutputStream out;
     private final byte[] buffer = new byte[HOLD_LIMIT];
     private int count;
+    private long accepted;
+    private long delivered;
 
     HeldOutput(OutputStream out) {
       this.out = out;
@@ -309,6 +326,7 @@ final class CoalescingSocket extends Socket {
         send();
       }
       buffer[count++] = (byte) b;
+      accepted++;
     }
 
     @Override
@@ -317,12 +335,24 @@ final class CoalescingSocket extends Socket {
       if (len > buffer.length - count) {
         send();
         if (len >= buffer.length) {
+          accepted += len;
           out.write(b, off, len);
+          out.flush();
+          delivered += len;
           return;
         }
       }
       System.arraycopy(b, off, buffer, count, len);
       count += len;
+      accepted += len;
+    }
+
+    synchronized long accepted() {
+      return accepted;
+    }
+
+    synchronized long delivered() {
+      return delivered;
     }
 
     /** Held: the bytes leave when the session reads, or on {@link #send()}. */
@@ -332,9 +362,11 @@ final class CoalescingSocket extends Socket {
     /** Writes out what is held. */
     synchronized void send() throws IOException {
       if (count > 0) {
-        out.write(buffer, 0, count);
-        count = 0;
+        int n = count;
+        count = 0; // a failed write is not retried: the session is over
+        out.write(buffer, 0, n);
         out.flush();
+        delivered += n;
       }
     }
 

@@ -16,7 +16,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * transaction needs it (RFC 6531), and a longer wait for the reply to a message's end.
  *
  * <p>The transcript records each command of a message transaction and the server's reply, and
- * whether the final "." was handed to the connection. Why: Angus reports per-recipient replies
+ * whether the final "." reached the connection. Why: Angus reports per-recipient replies
  * through an exception chain ({@code mail.smtp.reportsuccess}), but a connection that breaks after
  * {@code RCPT TO} surfaces as a bare {@link MessagingException} and the chain is lost; and nothing
  * in Angus says whether a failure came before or after the end of the message, which decides
@@ -71,7 +71,7 @@ final class SessionTransport extends SMTPTransport {
   private boolean recording;
   private boolean pipelining;
   private boolean inFinishData;
-  private boolean endOfDataSent;
+  private long endOfDataEnd = -1;
   private String lastCommand;
   private final Deque<String> unanswered = new ArrayDeque<>();
   private final List<Exchange> transcript = new ArrayList<>();
@@ -126,7 +126,7 @@ final class SessionTransport extends SMTPTransport {
     this.smtpUtf8 = smtpUtf8;
     transcript.clear();
     unanswered.clear();
-    endOfDataSent = false;
+    endOfDataEnd = -1;
     lastCommand = null;
     recording = true;
     pipelining = pipeliningAllowed && supportsExtension("PIPELINING");
@@ -144,9 +144,16 @@ final class SessionTransport extends SMTPTransport {
     return List.copyOf(transcript);
   }
 
-  /** True if the final "." of the last transaction was written and flushed. */
+  /**
+   * True if the final "." of the last transaction reached the connection: handed to the socket by
+   * a write that completed. A "." that Angus wrote but that was still held by the {@link
+   * CoalescingSocket} when its write failed never left: false then.
+   */
   synchronized boolean endOfDataSent() {
-    return endOfDataSent;
+    if (endOfDataEnd < 0) {
+      return false;
+    }
+    return !(socket instanceof CoalescingSocket held) || held.bytesDelivered() >= endOfDataEnd;
   }
 
   /**
@@ -180,7 +187,8 @@ final class SessionTransport extends SMTPTransport {
     lastCommand = cmd;
     super.sendCommand(cmd);
     if (inFinishData && ".".equals(cmd)) {
-      endOfDataSent = true;
+      // where the "." ends among the bytes written; under TLS, the end of its record
+      endOfDataEnd = socket instanceof CoalescingSocket held ? held.bytesAccepted() : 0;
     }
   }
 
