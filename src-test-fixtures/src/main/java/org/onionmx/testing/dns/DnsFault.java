@@ -40,6 +40,17 @@ public sealed interface DnsFault {
     }
   }
 
+  /**
+   * Answer from the records, but with the QR bit clear: the message says it is a query, not a
+   * response, as a confused or hostile server might send.
+   */
+  record NoQrBit() implements DnsFault {}
+
+  /** The answer from the records, with the QR bit clear. */
+  static DnsFault noQrBit() {
+    return new NoQrBit();
+  }
+
   /** Answer from the records. */
   static DnsFault answer() {
     return new Answer();

@@ -411,6 +411,9 @@ public final class FakeDnsServer implements AutoCloseable {
       return response.toWire();
     }
     fill(response, question);
+    if (fault instanceof DnsFault.NoQrBit) {
+      response.getHeader().unsetFlag(Flags.QR);
+    }
     OPTRecord opt = query.getOPT();
     int max =
         transport == Transport.TCP
