@@ -3,6 +3,10 @@ package org.onionmx.deliver;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
 import org.onionmx.deliver.ReplyLimitException.Limit;
 
 /**
@@ -24,6 +28,11 @@ import org.onionmx.deliver.ReplyLimitException.Limit;
  * carries TLS records, in which lines are not visible: from then on each reply is bounded by
  * {@link #MAX_REPLY_BYTES} raw bytes, which bounds Angus's buffers the same way.
  *
+ * <p>Each reply also has one deadline ({@link #startReply(int)}): before every read the socket's
+ * read timeout is set to what is left of it, so that a server dripping a reply a byte at a time
+ * cannot stretch it past the timeout (a read timeout per read would let a 4 KB line take 4,096
+ * timeouts). Reads outside a reply (the TLS handshake) get the session's read timeout.
+ *
  * <p>One instance per session; used by the session's thread only.
  */
 final class ReplyLimits {
@@ -39,32 +48,67 @@ final class ReplyLimits {
   /** Raw bytes of one reply once TLS runs: as many as the line limits allow in plain text. */
   static final long MAX_REPLY_BYTES = (long) MAX_LINE_BYTES * MAX_LINES;
 
+  private final Socket socket;
+  private final int readTimeoutMillis;
+  private long deadline;
+  private boolean timed;
+  private int timeoutMillis;
   private int lineBytes;
   private int lines;
   private long replyBytes;
   private boolean afterCr;
   private boolean tls;
 
+  /**
+   * @param socket the stream to the server, whose read timeout each read sets
+   * @param readTimeoutMillis the session's read timeout, for reads outside a reply (positive)
+   */
+  ReplyLimits(Socket socket, int readTimeoutMillis) {
+    this.socket = socket;
+    this.readTimeoutMillis = readTimeoutMillis;
+  }
+
   /** The stream Angus reads from, counting what passes through it. */
   InputStream bound(InputStream in) {
     return new Bounded(in);
   }
 
-  /** A new reply is about to be read: its lines (or bytes, under TLS) count from zero. */
-  void startReply() {
+  /**
+   * A new reply is about to be read: its lines (or bytes, under TLS) count from zero, and it must
+   * be complete within {@code timeoutMillis} (positive) from now.
+   */
+  void startReply(int timeoutMillis) {
     lines = 0;
     replyBytes = 0;
+    this.timeoutMillis = timeoutMillis;
+    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    timed = true;
   }
 
   /**
    * The server accepted STARTTLS: the bytes that follow are TLS records, bounded per reply by
    * {@link #MAX_REPLY_BYTES} instead of by lines.
    */
-  void tlsFollows() {
+  void tlsFollows() throws SocketException {
     tls = true;
     lineBytes = 0;
     lines = 0;
     replyBytes = 0;
+    timed = false; // the handshake's reads get the read timeout
+    socket.setSoTimeout(readTimeoutMillis);
+  }
+
+  /** Sets the read timeout to what is left of the reply's deadline. */
+  private void awaitDeadline() throws IOException {
+    if (!timed) {
+      return;
+    }
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (left <= 0) {
+      throw new SocketTimeoutException(
+          "the SMTP server's reply was not complete within " + timeoutMillis + " ms");
+    }
+    socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
   }
 
   private void count(byte[] b, int off, int len) throws ReplyLimitException {
@@ -130,6 +174,7 @@ final class ReplyLimits {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      awaitDeadline();
       int n = in.read(b, off, len);
       if (n > 0) {
         count(b, off, n);

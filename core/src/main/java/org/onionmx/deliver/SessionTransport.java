@@ -66,6 +66,7 @@ final class SessionTransport extends SMTPTransport {
   private final boolean pipeliningAllowed;
   private final int endOfDataTimeoutMillis;
   private Socket socket;
+  private int readTimeoutMillis;
   private boolean connecting;
   private boolean smtpUtf8;
   private boolean recording;
@@ -85,10 +86,18 @@ final class SessionTransport extends SMTPTransport {
         endOfData == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Long.parseLong(endOfData));
   }
 
-  /** Connects on {@code socket}, kept to lengthen its read timeout for the end of each message. */
+  /**
+   * Connects on {@code socket}, whose read timeout (already set) becomes the time each reply has
+   * to be complete.
+   */
   @Override
   public synchronized void connect(Socket socket) throws MessagingException {
     this.socket = socket;
+    try {
+      this.readTimeoutMillis = socket.getSoTimeout();
+    } catch (SocketException e) {
+      throw new MessagingException("the connection is closed", e);
+    }
     connecting = true;
     try {
       super.connect(socket);
@@ -157,28 +166,16 @@ final class SessionTransport extends SMTPTransport {
   }
 
   /**
-   * Sends the final "." and reads its reply, waiting up to the {@linkplain #END_OF_DATA_TIMEOUT
-   * end-of-data timeout} instead of the read timeout; the read timeout is restored afterwards. (The
-   * socket is the Tor stream, or what Angus's TLS layer reads from, so this covers TLS too.)
+   * Sends the final "." and reads its reply, which gets the {@linkplain #END_OF_DATA_TIMEOUT
+   * end-of-data timeout} instead of the read timeout ({@link #readReply}).
    */
   @Override
   protected void finishData() throws IOException, MessagingException {
     inFinishData = true;
-    int readTimeout = socket.getSoTimeout();
-    if (endOfDataTimeoutMillis > 0) {
-      socket.setSoTimeout(endOfDataTimeoutMillis);
-    }
     try {
       super.finishData();
     } finally {
       inFinishData = false;
-      if (endOfDataTimeoutMillis > 0 && !socket.isClosed()) {
-        try {
-          socket.setSoTimeout(readTimeout);
-        } catch (SocketException e) {
-          // closed meanwhile: the session is not reused
-        }
-      }
     }
   }
 
@@ -199,7 +196,11 @@ final class SessionTransport extends SMTPTransport {
       lastCommand = null;
       int code = readReply();
       if (code == 220 && "STARTTLS".equalsIgnoreCase(command)) {
-        limits.tlsFollows(); // Angus starts the TLS handshake next
+        try {
+          limits.tlsFollows(); // Angus starts the TLS handshake next
+        } catch (SocketException e) {
+          throw new MessagingException("the connection closed after STARTTLS", e);
+        }
       }
       return code;
     }
@@ -234,9 +235,13 @@ final class SessionTransport extends SMTPTransport {
     return code;
   }
 
-  /** Reads one reply through Angus, within the {@link ReplyLimits}. */
+  /**
+   * Reads one reply through Angus, within the {@link ReplyLimits} and one deadline: the read
+   * timeout, or for the reply to a message's final "." the end-of-data timeout if set.
+   */
   private int readReply() throws MessagingException {
-    limits.startReply();
+    boolean endOfData = inFinishData && endOfDataTimeoutMillis > 0;
+    limits.startReply(endOfData ? endOfDataTimeoutMillis : readTimeoutMillis);
     return super.readServerResponse();
   }
 

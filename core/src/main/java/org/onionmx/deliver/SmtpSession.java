@@ -45,10 +45,11 @@ final class SmtpSession {
     } catch (IOException | RuntimeException e) {
       throw new TargetFailure(Failures.ofOpening(e, 0, null), e);
     }
-    ReplyLimits limits = new ReplyLimits();
+    int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+    ReplyLimits limits = new ReplyLimits(stream, readTimeoutMillis);
     SessionTransport transport = new SessionTransport(session, limits);
     try {
-      stream.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+      stream.setSoTimeout(readTimeoutMillis);
       transport.connect(new CoalescingSocket(stream, limits::bound));
       return new SmtpSession(transport, stream, now);
     } catch (MessagingException | IOException | RuntimeException e) {

@@ -26,7 +26,8 @@ import org.onionmx.tor.TorSocksConnector;
 
 /**
  * Hostile peers on the delivery path end within their deadlines with a temporary failure. A
- * SOCKS proxy that drips its reply is deferred at the SOCKS timeout. SMTP servers that send
+ * SOCKS proxy that drips its reply is deferred at the SOCKS timeout, an SMTP server that drips its
+ * greeting at the read timeout (one deadline per reply, not per read). SMTP servers that send
  * without end (an endless banner, a line that never ends, an endless reply to MAIL FROM) end the
  * session within the reply limits: the recipient is deferred with a {@link
  * Kind#LIMIT} failure naming the limit, well within the read timeout, while the heap retains less
@@ -81,6 +82,25 @@ class HostileSmtpPeerTest {
     assertEquals(1, server.connections());
     assertInstanceOf(Deferred.class, deliver());
     assertEquals(2, server.connections(), "the first session went back to the pool");
+  }
+
+  @Test
+  void greetingDrippedAByteEvery500msIsDeferredAtTheReadTimeout() throws Exception {
+    Duration readTimeout = Duration.ofSeconds(2);
+    mailer.close();
+    mailer = Fixtures.mailer(proxy).readTimeout(readTimeout).build();
+    server = HostileSmtpServer.start(Behaviour.DRIPPING_GREETING); // 50 s for the line
+    proxy.route(host("mx1"), server.port());
+
+    long started = System.nanoTime();
+    RecipientResult result = deliver();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    System.out.println("dripped SMTP greeting: deferred after " + took.toMillis() + " ms");
+    assertTrue(took.compareTo(readTimeout.plus(DEADLINE)) < 0, "took " + took);
+    Deferred d = assertInstanceOf(Deferred.class, result);
+    Failure.Connection c = assertInstanceOf(Failure.Connection.class, d.failure(), d::toString);
+    assertEquals(Kind.TIMEOUT, c.kind(), d::toString);
   }
 
   @Test

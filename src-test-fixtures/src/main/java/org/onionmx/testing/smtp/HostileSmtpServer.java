@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * reads: an endless multi-line banner ({@code 220-…} forever), a greeting line that never ends, or,
  * after a normal greeting and EHLO, an endless multi-line reply to {@code MAIL FROM}. It writes as
  * fast as the client reads, in 8 KB chunks, until the client goes away or the server is closed, and
- * counts the bytes it got out. Thread-safe; one thread per connection.
+ * counts the bytes it got out. It can also drip a greeting a byte at a time, for tests that a
+ * client's deadline is per reply, not per read. Thread-safe; one thread per connection.
  */
 public final class HostileSmtpServer implements AutoCloseable {
   /** What the server sends without end. */
@@ -33,8 +34,19 @@ public final class HostileSmtpServer implements AutoCloseable {
     /** {@code 220 } followed by bytes that are never a line end. */
     ENDLESS_GREETING_LINE,
     /** A normal greeting and EHLO reply, then {@code 250-} lines without end for MAIL FROM. */
-    ENDLESS_MAIL_REPLY
+    ENDLESS_MAIL_REPLY,
+    /**
+     * A greeting line of {@value #DRIP_LINE_BYTES} bytes, CRLF included, sent one byte every
+     * {@value #DRIP_INTERVAL_MILLIS} ms: 50 s for the line, each byte well within a read timeout.
+     */
+    DRIPPING_GREETING
   }
+
+  /** Bytes of the {@link Behaviour#DRIPPING_GREETING} line. */
+  public static final int DRIP_LINE_BYTES = 100;
+
+  /** Milliseconds between two bytes of the {@link Behaviour#DRIPPING_GREETING} line. */
+  public static final long DRIP_INTERVAL_MILLIS = 500;
 
   private static final int CHUNK = 8192;
 
@@ -100,6 +112,7 @@ public final class HostileSmtpServer implements AutoCloseable {
       switch (behaviour) {
         case ENDLESS_BANNER -> flood(out, "", repeatedLines("220-"));
         case ENDLESS_GREETING_LINE -> flood(out, "220 ", filler());
+        case DRIPPING_GREETING -> drip(out, "220 " + "x".repeat(DRIP_LINE_BYTES - 6) + "\r\n");
         case ENDLESS_MAIL_REPLY -> {
           write(out, "220 hostile ESMTP\r\n");
           BufferedReader in =
@@ -129,6 +142,23 @@ public final class HostileSmtpServer implements AutoCloseable {
     while (!closed) {
       out.write(chunk);
       bytesSent.addAndGet(chunk.length);
+    }
+  }
+
+  /** Writes {@code text} a byte every {@link #DRIP_INTERVAL_MILLIS}, then waits for the client. */
+  private void drip(OutputStream out, String text) throws IOException {
+    try {
+      for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+        if (closed) {
+          return;
+        }
+        out.write(b);
+        out.flush();
+        bytesSent.incrementAndGet();
+        Thread.sleep(DRIP_INTERVAL_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
