@@ -22,6 +22,7 @@ import org.onionmx.testing.smtp.HostileSmtpServer;
 import org.onionmx.testing.smtp.HostileSmtpServer.Behaviour;
 import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
+import org.onionmx.testing.tls.TestCertificate;
 import org.onionmx.tor.TorSocksConnector;
 
 /**
@@ -85,6 +86,22 @@ class HostileSmtpPeerTest {
   }
 
   @Test
+  void endlessReplyAfterStartTlsIsDeferredAtTheReplyBytesLimit() throws Exception {
+    TestCertificate certificate = TestCertificate.generate(Fixtures.DOMAIN);
+    mailer.close();
+    mailer =
+        Fixtures.mailer(proxy)
+            .tls(TlsMode.REQUIRED)
+            .trustStore(certificate.trustStore())
+            .build();
+    server = HostileSmtpServer.startWithStartTls(certificate.serverContext());
+
+    Deferred d = deliverTo(server);
+
+    assertLimit(d, ReplyLimits.MAX_REPLY_BYTES + " bytes");
+  }
+
+  @Test
   void greetingDrippedAByteEvery500msIsDeferredAtTheReadTimeout() throws Exception {
     Duration readTimeout = Duration.ofSeconds(2);
     mailer.close();
@@ -132,17 +149,22 @@ class HostileSmtpPeerTest {
   /** Delivers one message to a hostile server, under a heap watch, within the deadline. */
   private Deferred deliverTo(Behaviour behaviour) throws Exception {
     server = HostileSmtpServer.start(behaviour);
-    proxy.route(host("mx1"), server.port());
+    return deliverTo(server);
+  }
+
+  private Deferred deliverTo(HostileSmtpServer hostile) throws Exception {
+    proxy.route(host("mx1"), hostile.port());
+    Behaviour behaviour = hostile.behaviour();
     RecipientResult result;
     long started = System.nanoTime();
-    HeapWatch watch = HeapWatch.start(HEAP_LIMIT, server::close);
+    HeapWatch watch = HeapWatch.start(HEAP_LIMIT, hostile::close);
     try (watch) {
       result = deliver();
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     String measured =
         behaviour + ": " + took.toMillis() + " ms, heap retained " + watch.peakText()
-            + " above baseline, server sent " + server.bytesSent() + " bytes";
+            + " above baseline, server sent " + hostile.bytesSent() + " bytes";
     System.out.println(measured);
     assertFalse(watch.breached(), "heap above baseline passed 64 MB: " + measured);
     assertTrue(took.compareTo(DEADLINE) < 0, "too slow: " + measured);

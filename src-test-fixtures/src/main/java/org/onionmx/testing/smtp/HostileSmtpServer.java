@@ -17,14 +17,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An SMTP server on 127.0.0.1 that sends without end, for tests that a client bounds what it
  * reads: an endless multi-line banner ({@code 220-…} forever), a greeting line that never ends, or,
  * after a normal greeting and EHLO, an endless multi-line reply to {@code MAIL FROM}. It writes as
  * fast as the client reads, in 8 KB chunks, until the client goes away or the server is closed, and
- * counts the bytes it got out. It can also drip a greeting a byte at a time, for tests that a
- * client's deadline is per reply, not per read. Thread-safe; one thread per connection.
+ * counts the bytes it got out. It can send an endless reply after a STARTTLS too, over TLS, and
+ * drip a greeting a byte at a time, for tests that a client's deadline is per reply, not per
+ * read. Thread-safe; one thread per connection.
  */
 public final class HostileSmtpServer implements AutoCloseable {
   /** What the server sends without end. */
@@ -39,7 +42,12 @@ public final class HostileSmtpServer implements AutoCloseable {
      * A greeting line of {@value #DRIP_LINE_BYTES} bytes, CRLF included, sent one byte every
      * {@value #DRIP_INTERVAL_MILLIS} ms: 50 s for the line, each byte well within a read timeout.
      */
-    DRIPPING_GREETING
+    DRIPPING_GREETING,
+    /**
+     * A normal greeting, STARTTLS offered and accepted, then over TLS {@code 250-} lines without
+     * end for the EHLO that follows. Needs a TLS context ({@link #startWithStartTls}).
+     */
+    ENDLESS_REPLY_AFTER_STARTTLS
   }
 
   /** Bytes of the {@link Behaviour#DRIPPING_GREETING} line. */
@@ -52,6 +60,7 @@ public final class HostileSmtpServer implements AutoCloseable {
 
   private final ServerSocket server;
   private final Behaviour behaviour;
+  private final SSLContext tls;
   private final ExecutorService threads =
       Executors.newCachedThreadPool(
           r -> {
@@ -64,16 +73,34 @@ public final class HostileSmtpServer implements AutoCloseable {
   private final AtomicLong bytesSent = new AtomicLong();
   private volatile boolean closed;
 
-  private HostileSmtpServer(ServerSocket server, Behaviour behaviour) {
+  private HostileSmtpServer(ServerSocket server, Behaviour behaviour, SSLContext tls) {
     this.server = server;
     this.behaviour = behaviour;
+    this.tls = tls;
   }
 
-  /** Starts the server on an ephemeral port of 127.0.0.1. */
+  /**
+   * Starts the server on an ephemeral port of 127.0.0.1.
+   *
+   * @throws IllegalArgumentException for {@link Behaviour#ENDLESS_REPLY_AFTER_STARTTLS}, which
+   *     needs {@link #startWithStartTls}
+   */
   public static HostileSmtpServer start(Behaviour behaviour) throws IOException {
+    if (behaviour == Behaviour.ENDLESS_REPLY_AFTER_STARTTLS) {
+      throw new IllegalArgumentException(behaviour + " needs a TLS context");
+    }
+    return start(behaviour, null);
+  }
+
+  /** Starts a server for {@link Behaviour#ENDLESS_REPLY_AFTER_STARTTLS} with this server context. */
+  public static HostileSmtpServer startWithStartTls(SSLContext tls) throws IOException {
+    return start(Behaviour.ENDLESS_REPLY_AFTER_STARTTLS, Objects.requireNonNull(tls, "tls"));
+  }
+
+  private static HostileSmtpServer start(Behaviour behaviour, SSLContext tls) throws IOException {
     Objects.requireNonNull(behaviour, "behaviour");
     ServerSocket s = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
-    HostileSmtpServer h = new HostileSmtpServer(s, behaviour);
+    HostileSmtpServer h = new HostileSmtpServer(s, behaviour, tls);
     h.threads.execute(h::accept);
     return h;
   }
@@ -81,6 +108,11 @@ public final class HostileSmtpServer implements AutoCloseable {
   /** The port on 127.0.0.1. */
   public int port() {
     return server.getLocalPort();
+  }
+
+  /** What this server sends. */
+  public Behaviour behaviour() {
+    return behaviour;
   }
 
   /** Connections accepted so far. */
@@ -112,6 +144,7 @@ public final class HostileSmtpServer implements AutoCloseable {
       switch (behaviour) {
         case ENDLESS_BANNER -> flood(out, "", repeatedLines("220-"));
         case ENDLESS_GREETING_LINE -> flood(out, "220 ", filler());
+        case ENDLESS_REPLY_AFTER_STARTTLS -> floodAfterStartTls(s, out);
         case DRIPPING_GREETING -> drip(out, "220 " + "x".repeat(DRIP_LINE_BYTES - 6) + "\r\n");
         case ENDLESS_MAIL_REPLY -> {
           write(out, "220 hostile ESMTP\r\n");
@@ -133,6 +166,35 @@ public final class HostileSmtpServer implements AutoCloseable {
       // the client went away, as it should
     } finally {
       open.remove(s);
+    }
+  }
+
+  /** Greets, accepts STARTTLS, then answers the EHLO over TLS without end. */
+  private void floodAfterStartTls(Socket s, OutputStream out) throws IOException {
+    write(out, "220 hostile ESMTP\r\n");
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+    for (String line; (line = in.readLine()) != null; ) {
+      String command = line.toUpperCase(Locale.ROOT);
+      if (command.startsWith("EHLO")) {
+        write(out, "250-hostile\r\n250 STARTTLS\r\n");
+      } else if (command.equals("STARTTLS")) {
+        write(out, "220 go ahead\r\n");
+        SSLSocket secure =
+            (SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), false);
+        open.add(secure);
+        secure.setUseClientMode(false);
+        secure.startHandshake();
+        BufferedReader tlsIn =
+            new BufferedReader(
+                new InputStreamReader(secure.getInputStream(), StandardCharsets.US_ASCII));
+        if (tlsIn.readLine() != null) { // the EHLO after STARTTLS
+          flood(secure.getOutputStream(), "", repeatedLines("250-"));
+        }
+        return;
+      } else {
+        write(out, "250 OK\r\n");
+      }
     }
   }
 
