@@ -5,8 +5,8 @@ import java.io.IOException;
 /**
  * An SMTP server sent more than a {@link ReplyLimits limit} allows for one reply: a line longer
  * than {@link ReplyLimits#MAX_LINE_BYTES}, more than {@link ReplyLimits#MAX_LINES} lines, or (over
- * TLS) more than {@link ReplyLimits#MAX_REPLY_BYTES} bytes. The session ends as a temporary
- * failure of kind {@link Failure.Connection.Kind#LIMIT} and is never reused.
+ * TLS) more than {@link ReplyLimits#MAX_REPLY_BYTES} bytes. The session ends as a temporary failure
+ * of kind {@link Failure.Connection.Kind#LIMIT} and is never reused.
  */
 final class ReplyLimitException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -19,14 +19,14 @@ import org.onionmx.deliver.ReplyLimitException.Limit;
  * and throws a {@link ReplyLimitException} once a reply line exceeds {@link #MAX_LINE_BYTES} bytes
  * or a reply exceeds {@link #MAX_LINES} lines. A line ends at CR, LF or CRLF, as for Angus's {@code
  * LineInputStream}. A reply starts when {@link SessionTransport} asks Angus for the next one
- * ({@link #startReply}); the line count does not depend on the server's framing (whose
- * continuation mark Angus reads from decoded characters, not bytes). Angus reads ahead by at most
- * its buffer (8 KB), so bytes of a pipelined next reply read with the current one are counted for
- * the current one: a reply never holds more than the limits plus one buffer.
+ * ({@link #startReply}); the line count does not depend on the server's framing (whose continuation
+ * mark Angus reads from decoded characters, not bytes). Angus reads ahead by at most its buffer (8
+ * KB), so bytes of a pipelined next reply read with the current one are counted for the current
+ * one: a reply never holds more than the limits plus one buffer.
  *
  * <p>After a STARTTLS that the server accepted ({@link #tlsFollows}), the stream under Angus
- * carries TLS records, in which lines are not visible: from then on each reply is bounded by
- * {@link #MAX_REPLY_BYTES} raw bytes, which bounds Angus's buffers the same way.
+ * carries TLS records, in which lines are not visible: from then on each reply is bounded by {@link
+ * #MAX_REPLY_BYTES} raw bytes, which bounds Angus's buffers the same way.
  *
  * <p>Each reply also has one deadline ({@link #startReply(int)}): before every read the socket's
  * read timeout is set to what is left of it, so that a server dripping a reply a byte at a time

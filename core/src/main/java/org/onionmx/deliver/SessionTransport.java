@@ -16,11 +16,11 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * transaction needs it (RFC 6531), and a longer wait for the reply to a message's end.
  *
  * <p>The transcript records each command of a message transaction and the server's reply, and
- * whether the final "." reached the connection. Why: Angus reports per-recipient replies
- * through an exception chain ({@code mail.smtp.reportsuccess}), but a connection that breaks after
- * {@code RCPT TO} surfaces as a bare {@link MessagingException} and the chain is lost; and nothing
- * in Angus says whether a failure came before or after the end of the message, which decides
- * between "deferred" (not delivered) and "status unknown" (maybe delivered).
+ * whether the final "." reached the connection. Why: Angus reports per-recipient replies through an
+ * exception chain ({@code mail.smtp.reportsuccess}), but a connection that breaks after {@code RCPT
+ * TO} surfaces as a bare {@link MessagingException} and the chain is lost; and nothing in Angus
+ * says whether a failure came before or after the end of the message, which decides between
+ * "deferred" (not delivered) and "status unknown" (maybe delivered).
  *
  * <p>Pipelining, when the session allows it ({@link #PIPELINING}) and the server offers {@code
  * PIPELINING}: Angus sends {@code MAIL FROM}, each {@code RCPT TO} and {@code DATA} and waits for
@@ -35,8 +35,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * As RFC 2920 section 3.1 asks, a {@code DATA} that a server accepts with 354 although it accepted
  * no recipient is ended with a lone "." and reported to Angus as refused, so no message goes out.
  *
- * <p>Every reply is read within {@link ReplyLimits}: a server that sends an endless line or
- * reply makes Angus's read fail with a {@link ReplyLimitException} instead of filling the heap.
+ * <p>Every reply is read within {@link ReplyLimits}: a server that sends an endless line or reply
+ * makes Angus's read fail with a {@link ReplyLimitException} instead of filling the heap.
  *
  * <p>Built with a null {@code URLName}, so no host name ever sits in a {@code URLName} (whose
  * {@code hashCode} resolves it). Confined to one thread at a time by the session pool; Angus
@@ -87,8 +87,8 @@ final class SessionTransport extends SMTPTransport {
   }
 
   /**
-   * Connects on {@code socket}, whose read timeout (already set) becomes the time each reply has
-   * to be complete.
+   * Connects on {@code socket}, whose read timeout (already set) becomes the time each reply has to
+   * be complete.
    */
   @Override
   public synchronized void connect(Socket socket) throws MessagingException {
@@ -154,8 +154,8 @@ final class SessionTransport extends SMTPTransport {
   }
 
   /**
-   * True if the final "." of the last transaction reached the connection: handed to the socket by
-   * a write that completed. A "." that Angus wrote but that was still held by the {@link
+   * True if the final "." of the last transaction reached the connection: handed to the socket by a
+   * write that completed. A "." that Angus wrote but that was still held by the {@link
    * CoalescingSocket} when its write failed never left: false then.
    */
   synchronized boolean endOfDataSent() {

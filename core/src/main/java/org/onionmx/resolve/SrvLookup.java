@@ -46,10 +46,9 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * dnsjava's {@link ValidatingResolver} read from the rcode and the AD flag. The query never carries
  * CD (that would make the validator skip validation). Answers whose shape proves nothing are
  * failures (could not tell), never a definite "no route": a message without the QR bit, a CNAME
- * loop (a name that is its own CNAME included), a CNAME chain longer than {@link
- * #MAX_CNAME_HOPS}, and a dangling CNAME (its target does not exist, or the answer neither holds
- * the target's SRV records nor a SOA proving it has none). Never completes exceptionally. Safe for
- * concurrent use.
+ * loop (a name that is its own CNAME included), a CNAME chain longer than {@link #MAX_CNAME_HOPS},
+ * and a dangling CNAME (its target does not exist, or the answer neither holds the target's SRV
+ * records nor a SOA proving it has none). Never completes exceptionally. Safe for concurrent use.
  */
 final class SrvLookup {
   /** The SRV owner prefix. */
@@ -194,7 +193,11 @@ final class SrvLookup {
       if (chain.aliased()) {
         return new SrvAnswer.Failed(
             FailureReason.MALFORMED,
-            "dangling CNAME: " + qname + " is an alias of " + chain.end() + ", which does not exist",
+            "dangling CNAME: "
+                + qname
+                + " is an alias of "
+                + chain.end()
+                + ", which does not exist",
             null);
       }
       return new SrvAnswer.Negative(

@@ -1,8 +1,8 @@
 package org.onionmx.resolve;
 
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -37,8 +37,8 @@ import org.xbill.DNS.WireParseException;
  * small: the query's wire form with its two-byte length (RFC 1035 section 4.2.2) out, one answer
  * in, checked to match the query's id and question; EDNS as the validating resolver asks (it sets
  * DO). The answer is bounded by its two-byte length (at most 64 KB; one shorter than a DNS header
- * is refused) and must arrive whole within the timeout, one absolute deadline for the exchange
- * once the stream is open, however the server paces its bytes.
+ * is refused) and must arrive whole within the timeout, one absolute deadline for the exchange once
+ * the stream is open, however the server paces its bytes.
  *
  * <p>One stream per query, all on one isolation key, so that look-ups share a circuit of their own,
  * apart from the mail's. The blocking exchanges run on a small pool of daemon threads that end when

@@ -24,9 +24,9 @@ import org.onionmx.tor.TorControlException.Kind;
  * A jtorctl connection whose commands each wait at most the reply timeout. jtorctl waits for a
  * reply without bound, so commands run on a thread of this channel while the caller waits with a
  * timeout; a command that times out closes the channel rather than leave a late reply to be taken
- * for the next command's. jtorctl's failures become {@link TorControlException}s. What Tor sends
- * is read through {@link ControlReplyInput}, which bounds reply lines and replies: a control port
- * that sends without end ends the channel ({@link Kind#CONNECTION_LOST}, naming the limit).
+ * for the next command's. jtorctl's failures become {@link TorControlException}s. What Tor sends is
+ * read through {@link ControlReplyInput}, which bounds reply lines and replies: a control port that
+ * sends without end ends the channel ({@link Kind#CONNECTION_LOST}, naming the limit).
  */
 final class ControlChannel implements AutoCloseable {
   /** How often a waiting command checks that the connection is still there. */

@@ -5,14 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The control port's stream as jtorctl reads it, bounded: jtorctl reads each reply line with
- * {@code BufferedReader.readLine} and keeps every line (and data block) of a reply until its last,
- * without limit, so a control port that sends an endless line or reply would fill the heap. This
- * stream follows the reply framing of the control protocol byte by byte (a line ends at CR, LF or
- * CRLF, as for {@code readLine}; a reply ends with a line whose fourth byte is a space; a line
- * whose fourth byte is {@code +} opens a data block that ends with a line {@code .}) and fails
- * with a {@link ControlLimitException} once a line exceeds {@link #MAX_LINE_BYTES} or a reply
- * (events included) exceeds {@link #MAX_REPLY_BYTES}.
+ * The control port's stream as jtorctl reads it, bounded: jtorctl reads each reply line with {@code
+ * BufferedReader.readLine} and keeps every line (and data block) of a reply until its last, without
+ * limit, so a control port that sends an endless line or reply would fill the heap. This stream
+ * follows the reply framing of the control protocol byte by byte (a line ends at CR, LF or CRLF, as
+ * for {@code readLine}; a reply ends with a line whose fourth byte is a space; a line whose fourth
+ * byte is {@code +} opens a data block that ends with a line {@code .}) and fails with a {@link
+ * ControlLimitException} once a line exceeds {@link #MAX_LINE_BYTES} or a reply (events included)
+ * exceeds {@link #MAX_REPLY_BYTES}.
  *
  * <p>jtorctl must read it through a single-byte charset (ISO-8859-1, see {@link ControlChannel}),
  * so that the fourth character it tests is the fourth byte counted here. Read by jtorctl's reader

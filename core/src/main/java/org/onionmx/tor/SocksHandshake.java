@@ -16,8 +16,8 @@ import org.onionmx.tor.IsolationCredentials.Credentials;
  * selection offering exactly one method, RFC 1929 authentication when credentials are given, and
  * CONNECT with the destination as a domain name (ATYP 3). Each request is sent whole and its reply
  * read completely (by {@link SocksReplyReader}) before the next, under one absolute deadline for
- * the whole handshake: before every read the socket's read timeout is set to what is left of it,
- * so a proxy that drips its replies a byte at a time cannot stretch any phase (greeting,
+ * the whole handshake: before every read the socket's read timeout is set to what is left of it, so
+ * a proxy that drips its replies a byte at a time cannot stretch any phase (greeting,
  * authentication, CONNECT reply) past it. Stateless; each call uses only its own socket.
  */
 final class SocksHandshake {

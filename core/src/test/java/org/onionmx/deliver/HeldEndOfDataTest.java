@@ -30,8 +30,8 @@ import org.onionmx.tor.TorSocksConnector;
 /**
  * The final "." is "maybe delivered" only once its bytes reached the connection. The session holds
  * its writes until it waits for a reply ({@link CoalescingSocket}); when the write of the held
- * message and its "." fails, nothing of the "." left, the server cannot have taken the message,
- * and the recipient is deferred. A "." that left and got no reply stays status unknown.
+ * message and its "." fails, nothing of the "." left, the server cannot have taken the message, and
+ * the recipient is deferred. A "." that left and got no reply stays status unknown.
  */
 class HeldEndOfDataTest {
   private static final String A = "a@example.org";
@@ -41,8 +41,7 @@ class HeldEndOfDataTest {
   void finalDotWhoseHeldWriteFailedIsDeferred() throws Exception {
     try (ScriptedSmtpServer server = ScriptedSmtpServer.start();
         FakeTorProxy proxy = FakeTorProxy.start().route(host("mx1"), server.port());
-        OnionMailer mailer =
-            Fixtures.mailer(proxy).streamOpener(failingEndOfData(proxy)).build()) {
+        OnionMailer mailer = Fixtures.mailer(proxy).streamOpener(failingEndOfData(proxy)).build()) {
 
       RecipientResult r =
           mailer.deliver(route(target("mx1")), envelope(A), rawMessage("s", "b")).resultFor(A);

@@ -26,19 +26,20 @@ import org.onionmx.testing.tls.TestCertificate;
 import org.onionmx.tor.TorSocksConnector;
 
 /**
- * Hostile peers on the delivery path end within their deadlines with a temporary failure. A
- * SOCKS proxy that drips its reply is deferred at the SOCKS timeout, an SMTP server that drips its
+ * Hostile peers on the delivery path end within their deadlines with a temporary failure. A SOCKS
+ * proxy that drips its reply is deferred at the SOCKS timeout, an SMTP server that drips its
  * greeting at the read timeout (one deadline per reply, not per read). SMTP servers that send
  * without end (an endless banner, a line that never ends, an endless reply to MAIL FROM) end the
- * session within the reply limits: the recipient is deferred with a {@link
- * Kind#LIMIT} failure naming the limit, well within the read timeout, while the heap retains less
- * than 64 MB above its baseline, and the session is not reused. The heap is watched, so that a
- * client without limits fails these tests (the watch cuts the peer off at 64 MB) instead of running
- * the JVM out of memory.
+ * session within the reply limits: the recipient is deferred with a {@link Kind#LIMIT} failure
+ * naming the limit, well within the read timeout, while the heap retains less than 64 MB above its
+ * baseline, and the session is not reused. The heap is watched, so that a client without limits
+ * fails these tests (the watch cuts the peer off at 64 MB) instead of running the JVM out of
+ * memory.
  */
 class HostileSmtpPeerTest {
   private static final String A = "a@example.org";
   private static final long HEAP_LIMIT = 64L * 1024 * 1024;
+
   /** The read timeout of {@link Fixtures#mailer} is 5 s; the limits end a session long before. */
   private static final Duration DEADLINE = Duration.ofSeconds(5);
 
@@ -90,10 +91,7 @@ class HostileSmtpPeerTest {
     TestCertificate certificate = TestCertificate.generate(Fixtures.DOMAIN);
     mailer.close();
     mailer =
-        Fixtures.mailer(proxy)
-            .tls(TlsMode.REQUIRED)
-            .trustStore(certificate.trustStore())
-            .build();
+        Fixtures.mailer(proxy).tls(TlsMode.REQUIRED).trustStore(certificate.trustStore()).build();
     server = HostileSmtpServer.startWithStartTls(certificate.serverContext());
 
     Deferred d = deliverTo(server);
@@ -163,8 +161,14 @@ class HostileSmtpPeerTest {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     String measured =
-        behaviour + ": " + took.toMillis() + " ms, heap retained " + watch.peakText()
-            + " above baseline, server sent " + hostile.bytesSent() + " bytes";
+        behaviour
+            + ": "
+            + took.toMillis()
+            + " ms, heap retained "
+            + watch.peakText()
+            + " above baseline, server sent "
+            + hostile.bytesSent()
+            + " bytes";
     System.out.println(measured);
     assertFalse(watch.breached(), "heap above baseline passed 64 MB: " + measured);
     assertTrue(took.compareTo(DEADLINE) < 0, "too slow: " + measured);

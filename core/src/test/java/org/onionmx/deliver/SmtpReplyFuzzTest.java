@@ -23,12 +23,12 @@ import org.onionmx.deliver.RecipientResult.Accepted;
 import org.onionmx.deliver.RecipientResult.Deferred;
 
 /**
- * Fuzzes what an SMTP server sends on the onion hop: the input is every byte the server sends,
- * read by a real {@link OnionMailer} (Angus's SMTP client, {@link ReplyLimits}, the transcript and
- * its reading) from an in-memory socket. Whatever the bytes, delivery returns one result per
- * recipient and throws nothing; a recipient is accepted only if the server said 354 somewhere (no
- * message counts as sent without DATA and its end); a failure at a reply limit names the limit.
- * The heap stays bounded: the input is finite, and {@link ReplyLimits} cuts any reply that is not.
+ * Fuzzes what an SMTP server sends on the onion hop: the input is every byte the server sends, read
+ * by a real {@link OnionMailer} (Angus's SMTP client, {@link ReplyLimits}, the transcript and its
+ * reading) from an in-memory socket. Whatever the bytes, delivery returns one result per recipient
+ * and throws nothing; a recipient is accepted only if the server said 354 somewhere (no message
+ * counts as sent without DATA and its end); a failure at a reply limit names the limit. The heap
+ * stays bounded: the input is finite, and {@link ReplyLimits} cuts any reply that is not.
  *
  * <p>Input: the server's bytes, then one byte whose lowest bit says whether the client may
  * pipeline. Seeds: {@code src/test/resources/org/onionmx/deliver/SmtpReplyFuzzTestInputs/}.

@@ -113,8 +113,7 @@ class DnsOverTorTest {
     resolver.setTimeout(Duration.ofSeconds(1));
     Message query =
         Message.newQuery(
-            Record.newRecord(
-                Name.fromString("_onion-mx._tcp.example.org."), Type.SRV, DClass.IN));
+            Record.newRecord(Name.fromString("_onion-mx._tcp.example.org."), Type.SRV, DClass.IN));
 
     long started = System.nanoTime();
     ExecutionException e =

@@ -21,10 +21,10 @@ import org.onionmx.tor.ControlReplyInput.ControlLimitException;
 import org.onionmx.tor.TorControlException.Kind;
 
 /**
- * A control port that sends without end (an endless multi-line reply, a line that never ends)
- * ends the control connection at the reply limits, with a typed error naming the limit, within
- * the reply timeout and without filling the heap; replies within the limits, data blocks included,
- * pass whole.
+ * A control port that sends without end (an endless multi-line reply, a line that never ends) ends
+ * the control connection at the reply limits, with a typed error naming the limit, within the reply
+ * timeout and without filling the heap; replies within the limits, data blocks included, pass
+ * whole.
  */
 class ControlReplyLimitsTest {
   private static final long HEAP_LIMIT = 64L * 1024 * 1024;
@@ -71,22 +71,22 @@ class ControlReplyLimitsTest {
     byte[] bytes = chunk.getBytes(StandardCharsets.US_ASCII);
     AtomicBoolean cutOff = new AtomicBoolean();
     try (RawServer server =
-        new RawServer(
-            (in, out) -> {
-              BufferedReader r =
-                  new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
-              for (String line = r.readLine(); line != null; line = r.readLine()) {
-                if (line.startsWith("AUTHENTICATE")) {
-                  write(out, "250 OK\r\n".getBytes(StandardCharsets.US_ASCII));
-                } else {
-                  write(out, head.getBytes(StandardCharsets.US_ASCII));
-                  while (!cutOff.get()) {
-                    write(out, bytes); // until the client goes away or the heap watch cuts off
+            new RawServer(
+                (in, out) -> {
+                  BufferedReader r =
+                      new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+                  for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (line.startsWith("AUTHENTICATE")) {
+                      write(out, "250 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } else {
+                      write(out, head.getBytes(StandardCharsets.US_ASCII));
+                      while (!cutOff.get()) {
+                        write(out, bytes); // until the client goes away or the heap watch cuts off
+                      }
+                      return;
+                    }
                   }
-                  return;
-                }
-              }
-            });
+                });
         TorControl c =
             TorControl.newBuilder()
                 .address(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), server.port())

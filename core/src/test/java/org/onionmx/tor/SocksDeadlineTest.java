@@ -8,8 +8,8 @@ import static org.onionmx.tor.TestSockets.connectorFor;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.socks.Fault;
 
 /**
  * The SOCKS handshake has one absolute deadline, whatever the proxy's pace: a proxy that drips its
@@ -18,6 +18,7 @@ import org.onionmx.testing.socks.FakeTorProxy;
  */
 class SocksDeadlineTest {
   private static final Duration SOCKS_TIMEOUT = Duration.ofSeconds(3);
+
   /** Slack for a loaded 2-core machine; the dripped reply would take 20 s. */
   private static final Duration MARGIN = Duration.ofSeconds(4);
 
@@ -26,8 +27,7 @@ class SocksDeadlineTest {
     try (EchoServer echo = new EchoServer();
         FakeTorProxy proxy = FakeTorProxy.start().route(ONION, echo.port())) {
       proxy.script(ONION, Fault.dripReply(Duration.ofSeconds(2)));
-      TorSocksConnector connector =
-          connectorFor(proxy.port()).socksTimeout(SOCKS_TIMEOUT).build();
+      TorSocksConnector connector = connectorFor(proxy.port()).socksTimeout(SOCKS_TIMEOUT).build();
 
       long started = System.nanoTime();
       TorSocksException e =

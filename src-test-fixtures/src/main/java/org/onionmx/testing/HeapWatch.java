@@ -7,13 +7,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches the heap while a test runs something that must not fill it: the heap in use after a
- * full collection ({@code System.gc()}) is the baseline; a daemon thread samples the heap in use
- * every 20 ms, and collects and measures again every 250 ms and whenever a sample is above the
- * limit. What a collection cannot free counts: the peak of those measurements, above the baseline,
- * is {@link #peakAboveBaseline}. The first time it exceeds the limit, {@code onBreach} runs once
- * (on the watch thread), for example to close the hostile peer, so that code without a bound fails
- * the test instead of running the JVM out of memory.
+ * Watches the heap while a test runs something that must not fill it: the heap in use after a full
+ * collection ({@code System.gc()}) is the baseline; a daemon thread samples the heap in use every
+ * 20 ms, and collects and measures again every 250 ms and whenever a sample is above the limit.
+ * What a collection cannot free counts: the peak of those measurements, above the baseline, is
+ * {@link #peakAboveBaseline}. The first time it exceeds the limit, {@code onBreach} runs once (on
+ * the watch thread), for example to close the hostile peer, so that code without a bound fails the
+ * test instead of running the JVM out of memory.
  *
  * <p>Meaningful when the test's JVM runs one test at a time, as Surefire does by default.
  */

@@ -370,7 +370,9 @@ public final class FakeDnsServer implements AutoCloseable {
   private DnsFault faultFor(byte[] wire) {
     try {
       Record question = new Message(wire).getQuestion();
-      return question == null ? defaultFault : faults.getOrDefault(question.getName(), defaultFault);
+      return question == null
+          ? defaultFault
+          : faults.getOrDefault(question.getName(), defaultFault);
     } catch (IOException e) {
       return defaultFault;
     }

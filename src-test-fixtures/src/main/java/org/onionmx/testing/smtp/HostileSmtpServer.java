@@ -21,13 +21,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * An SMTP server on 127.0.0.1 that sends without end, for tests that a client bounds what it
- * reads: an endless multi-line banner ({@code 220-…} forever), a greeting line that never ends, or,
- * after a normal greeting and EHLO, an endless multi-line reply to {@code MAIL FROM}. It writes as
- * fast as the client reads, in 8 KB chunks, until the client goes away or the server is closed, and
+ * An SMTP server on 127.0.0.1 that sends without end, for tests that a client bounds what it reads:
+ * an endless multi-line banner ({@code 220-…} forever), a greeting line that never ends, or, after
+ * a normal greeting and EHLO, an endless multi-line reply to {@code MAIL FROM}. It writes as fast
+ * as the client reads, in 8 KB chunks, until the client goes away or the server is closed, and
  * counts the bytes it got out. It can send an endless reply after a STARTTLS too, over TLS, and
- * drip a greeting a byte at a time, for tests that a client's deadline is per reply, not per
- * read. Thread-safe; one thread per connection.
+ * drip a greeting a byte at a time, for tests that a client's deadline is per reply, not per read.
+ * Thread-safe; one thread per connection.
  */
 public final class HostileSmtpServer implements AutoCloseable {
   /** What the server sends without end. */
@@ -39,8 +39,9 @@ public final class HostileSmtpServer implements AutoCloseable {
     /** A normal greeting and EHLO reply, then {@code 250-} lines without end for MAIL FROM. */
     ENDLESS_MAIL_REPLY,
     /**
-     * A greeting line of {@value #DRIP_LINE_BYTES} bytes, CRLF included, sent one byte every
-     * {@value #DRIP_INTERVAL_MILLIS} ms: 50 s for the line, each byte well within a read timeout.
+     * A greeting line of {@value HostileSmtpServer#DRIP_LINE_BYTES} bytes, CRLF included, sent one
+     * byte every {@value HostileSmtpServer#DRIP_INTERVAL_MILLIS} ms: 50 s for the line, each byte
+     * well within a read timeout.
      */
     DRIPPING_GREETING,
     /**
@@ -92,7 +93,9 @@ public final class HostileSmtpServer implements AutoCloseable {
     return start(behaviour, null);
   }
 
-  /** Starts a server for {@link Behaviour#ENDLESS_REPLY_AFTER_STARTTLS} with this server context. */
+  /**
+   * Starts a server for {@link Behaviour#ENDLESS_REPLY_AFTER_STARTTLS} with this server context.
+   */
   public static HostileSmtpServer startWithStartTls(SSLContext tls) throws IOException {
     return start(Behaviour.ENDLESS_REPLY_AFTER_STARTTLS, Objects.requireNonNull(tls, "tls"));
   }

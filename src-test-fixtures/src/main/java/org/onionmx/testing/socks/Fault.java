@@ -81,8 +81,8 @@ public sealed interface Fault {
   record Pass() implements Fault {}
 
   /**
-   * Answer the CONNECT with success, but send the 10-byte reply one byte every {@code interval},
-   * as a hostile or broken proxy might; then forward normally. Against a client that sets its read
+   * Answer the CONNECT with success, but send the 10-byte reply one byte every {@code interval}, as
+   * a hostile or broken proxy might; then forward normally. Against a client that sets its read
    * timeout per read rather than per reply, each byte arrives in time and the reply takes ten
    * intervals.
    */
