@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A socket that holds what is written until the session waits for the peer: written bytes leave
@@ -38,9 +39,17 @@ final class CoalescingSocket extends Socket {
   private final InputStream in;
 
   CoalescingSocket(Socket socket) throws IOException {
+    this(socket, UnaryOperator.identity());
+  }
+
+  /**
+   * @param reading wraps the socket's input stream before the holding is layered over it, for
+   *     example to bound what the peer may send ({@link ReplyLimits#bound})
+   */
+  CoalescingSocket(Socket socket, UnaryOperator<InputStream> reading) throws IOException {
     this.socket = socket;
     this.out = new HeldOutput(socket.getOutputStream());
-    this.in = new SendingInput(socket.getInputStream(), out);
+    this.in = new SendingInput(reading.apply(socket.getInputStream()), out);
   }
 
   @Override
@@ -77,6 +86,21 @@ final class CoalescingSocket extends Socket {
   @Override
   public void shutdownInput() throws IOException {
     socket.shutdownInput();
+  }
+
+  /** Bytes written to this socket so far, held or not. */
+  long bytesAccepted() {
+    return out.accepted();
+  }
+
+  /**
+   * Bytes written to the wrapped socket so far, by writes that completed: what was held when a
+   * write failed is not among them. A write that fails may have passed some of its first bytes to
+   * the system before failing, never its last: the last byte written to this socket has left only
+   * once this count reaches {@link #bytesAccepted()}.
+   */
+  long bytesDelivered() {
+    return out.delivered();
   }
 
   private void checkOpen() throws SocketException {
@@ -289,6 +313,8 @@ final class CoalescingSocket extends Socket {
     private final OutputStream out;
     private final byte[] buffer = new byte[HOLD_LIMIT];
     private int count;
+    private long accepted;
+    private long delivered;
 
     HeldOutput(OutputStream out) {
       this.out = out;
@@ -300,6 +326,7 @@ final class CoalescingSocket extends Socket {
         send();
       }
       buffer[count++] = (byte) b;
+      accepted++;
     }
 
     @Override
@@ -308,12 +335,24 @@ final class CoalescingSocket extends Socket {
       if (len > buffer.length - count) {
         send();
         if (len >= buffer.length) {
+          accepted += len;
           out.write(b, off, len);
+          out.flush();
+          delivered += len;
           return;
         }
       }
       System.arraycopy(b, off, buffer, count, len);
       count += len;
+      accepted += len;
+    }
+
+    synchronized long accepted() {
+      return accepted;
+    }
+
+    synchronized long delivered() {
+      return delivered;
     }
 
     /** Held: the bytes leave when the session reads, or on {@link #send()}. */
@@ -323,9 +362,11 @@ final class CoalescingSocket extends Socket {
     /** Writes out what is held. */
     synchronized void send() throws IOException {
       if (count > 0) {
-        out.write(buffer, 0, count);
-        count = 0;
+        int n = count;
+        count = 0; // a failed write is not retried: the session is over
+        out.write(buffer, 0, n);
         out.flush();
+        delivered += n;
       }
     }
 

@@ -83,7 +83,12 @@ public sealed interface Failure
       /** The server sent something that is not SMTP, or failed EHLO and HELO. */
       PROTOCOL,
       /** The delivering thread was interrupted. */
-      INTERRUPTED
+      INTERRUPTED,
+      /**
+       * The server sent more than a limit allows for one reply (a line or a reply too long); the
+       * text names the limit. The session is closed, never reused.
+       */
+      LIMIT
     }
   }
 

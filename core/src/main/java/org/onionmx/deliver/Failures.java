@@ -28,6 +28,10 @@ final class Failures {
     if (e instanceof TorSocksException t) {
       return new Failure.Tor(t.replyCode(), t.getMessage(), t.isTemporary());
     }
+    Failure limit = ofLimit(e);
+    if (limit != null) {
+      return limit;
+    }
     if (has(e, SocketTimeoutException.class)) {
       return new Failure.Connection(Kind.TIMEOUT, describe(e));
     }
@@ -51,10 +55,24 @@ final class Failures {
     if (e == null) {
       return new Failure.Connection(Kind.CUT, "the server closed the connection");
     }
+    Failure limit = ofLimit(e);
+    if (limit != null) {
+      return limit;
+    }
     if (has(e, SocketTimeoutException.class)) {
       return new Failure.Connection(Kind.TIMEOUT, describe(e));
     }
     return new Failure.Connection(Kind.CUT, describe(e));
+  }
+
+  /** A {@link Kind#LIMIT} failure naming the limit if {@code e} was caused by one, else null. */
+  private static Failure ofLimit(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof ReplyLimitException limit) {
+        return new Failure.Connection(Kind.LIMIT, limit.getMessage());
+      }
+    }
+    return null;
   }
 
   /** The messages of {@code e} and its causes, joined. */

@@ -576,7 +576,9 @@ public final class OnionMailer implements AutoCloseable {
     }
 
     /**
-     * How long to wait for each SMTP reply; default {@link #DEFAULT_READ_TIMEOUT}.
+     * How long to wait for each SMTP reply; default {@link #DEFAULT_READ_TIMEOUT}. The whole reply
+     * must be in by then (one deadline per reply, not per read), so that a server dripping a reply
+     * cannot stretch it.
      *
      * @throws IllegalArgumentException if not positive
      */

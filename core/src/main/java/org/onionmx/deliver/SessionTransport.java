@@ -16,11 +16,11 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * transaction needs it (RFC 6531), and a longer wait for the reply to a message's end.
  *
  * <p>The transcript records each command of a message transaction and the server's reply, and
- * whether the final "." was handed to the connection. Why: Angus reports per-recipient replies
- * through an exception chain ({@code mail.smtp.reportsuccess}), but a connection that breaks after
- * {@code RCPT TO} surfaces as a bare {@link MessagingException} and the chain is lost; and nothing
- * in Angus says whether a failure came before or after the end of the message, which decides
- * between "deferred" (not delivered) and "status unknown" (maybe delivered).
+ * whether the final "." reached the connection. Why: Angus reports per-recipient replies through an
+ * exception chain ({@code mail.smtp.reportsuccess}), but a connection that breaks after {@code RCPT
+ * TO} surfaces as a bare {@link MessagingException} and the chain is lost; and nothing in Angus
+ * says whether a failure came before or after the end of the message, which decides between
+ * "deferred" (not delivered) and "status unknown" (maybe delivered).
  *
  * <p>Pipelining, when the session allows it ({@link #PIPELINING}) and the server offers {@code
  * PIPELINING}: Angus sends {@code MAIL FROM}, each {@code RCPT TO} and {@code DATA} and waits for
@@ -34,6 +34,9 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * from the provisional ones, so Angus's own bookkeeping of valid and invalid addresses is not used.
  * As RFC 2920 section 3.1 asks, a {@code DATA} that a server accepts with 354 although it accepted
  * no recipient is ended with a lone "." and reported to Angus as refused, so no message goes out.
+ *
+ * <p>Every reply is read within {@link ReplyLimits}: a server that sends an endless line or reply
+ * makes Angus's read fail with a {@link ReplyLimitException} instead of filling the heap.
  *
  * <p>Built with a null {@code URLName}, so no host name ever sits in a {@code URLName} (whose
  * {@code hashCode} resolves it). Confined to one thread at a time by the session pool; Angus
@@ -59,31 +62,42 @@ final class SessionTransport extends SMTPTransport {
   /** What Angus is told for a command whose reply is read later, with its group. */
   private static final int PROVISIONAL_OK = 250;
 
+  private final ReplyLimits limits;
   private final boolean pipeliningAllowed;
   private final int endOfDataTimeoutMillis;
   private Socket socket;
+  private int readTimeoutMillis;
   private boolean connecting;
   private boolean smtpUtf8;
   private boolean recording;
   private boolean pipelining;
   private boolean inFinishData;
-  private boolean endOfDataSent;
+  private long endOfDataEnd = -1;
   private String lastCommand;
   private final Deque<String> unanswered = new ArrayDeque<>();
   private final List<Exchange> transcript = new ArrayList<>();
 
-  SessionTransport(Session session) {
+  SessionTransport(Session session, ReplyLimits limits) {
     super(session, null);
+    this.limits = limits;
     this.pipeliningAllowed = Boolean.parseBoolean(session.getProperty(PIPELINING));
     String endOfData = session.getProperty(END_OF_DATA_TIMEOUT);
     this.endOfDataTimeoutMillis =
         endOfData == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Long.parseLong(endOfData));
   }
 
-  /** Connects on {@code socket}, kept to lengthen its read timeout for the end of each message. */
+  /**
+   * Connects on {@code socket}, whose read timeout (already set) becomes the time each reply has to
+   * be complete.
+   */
   @Override
   public synchronized void connect(Socket socket) throws MessagingException {
     this.socket = socket;
+    try {
+      this.readTimeoutMillis = socket.getSoTimeout();
+    } catch (SocketException e) {
+      throw new MessagingException("the connection is closed", e);
+    }
     connecting = true;
     try {
       super.connect(socket);
@@ -121,7 +135,7 @@ final class SessionTransport extends SMTPTransport {
     this.smtpUtf8 = smtpUtf8;
     transcript.clear();
     unanswered.clear();
-    endOfDataSent = false;
+    endOfDataEnd = -1;
     lastCommand = null;
     recording = true;
     pipelining = pipeliningAllowed && supportsExtension("PIPELINING");
@@ -139,34 +153,29 @@ final class SessionTransport extends SMTPTransport {
     return List.copyOf(transcript);
   }
 
-  /** True if the final "." of the last transaction was written and flushed. */
+  /**
+   * True if the final "." of the last transaction reached the connection: handed to the socket by a
+   * write that completed. A "." that Angus wrote but that was still held by the {@link
+   * CoalescingSocket} when its write failed never left: false then.
+   */
   synchronized boolean endOfDataSent() {
-    return endOfDataSent;
+    if (endOfDataEnd < 0) {
+      return false;
+    }
+    return !(socket instanceof CoalescingSocket held) || held.bytesDelivered() >= endOfDataEnd;
   }
 
   /**
-   * Sends the final "." and reads its reply, waiting up to the {@linkplain #END_OF_DATA_TIMEOUT
-   * end-of-data timeout} instead of the read timeout; the read timeout is restored afterwards. (The
-   * socket is the Tor stream, or what Angus's TLS layer reads from, so this covers TLS too.)
+   * Sends the final "." and reads its reply, which gets the {@linkplain #END_OF_DATA_TIMEOUT
+   * end-of-data timeout} instead of the read timeout ({@link #readReply}).
    */
   @Override
   protected void finishData() throws IOException, MessagingException {
     inFinishData = true;
-    int readTimeout = socket.getSoTimeout();
-    if (endOfDataTimeoutMillis > 0) {
-      socket.setSoTimeout(endOfDataTimeoutMillis);
-    }
     try {
       super.finishData();
     } finally {
       inFinishData = false;
-      if (endOfDataTimeoutMillis > 0 && !socket.isClosed()) {
-        try {
-          socket.setSoTimeout(readTimeout);
-        } catch (SocketException e) {
-          // closed meanwhile: the session is not reused
-        }
-      }
     }
   }
 
@@ -175,14 +184,25 @@ final class SessionTransport extends SMTPTransport {
     lastCommand = cmd;
     super.sendCommand(cmd);
     if (inFinishData && ".".equals(cmd)) {
-      endOfDataSent = true;
+      // where the "." ends among the bytes written; under TLS, the end of its record
+      endOfDataEnd = socket instanceof CoalescingSocket held ? held.bytesAccepted() : 0;
     }
   }
 
   @Override
   protected int readServerResponse() throws MessagingException {
     if (!recording || lastCommand == null) {
-      return super.readServerResponse();
+      String command = lastCommand;
+      lastCommand = null;
+      int code = readReply();
+      if (code == 220 && "STARTTLS".equalsIgnoreCase(command)) {
+        try {
+          limits.tlsFollows(); // Angus starts the TLS handshake next
+        } catch (SocketException e) {
+          throw new MessagingException("the connection closed after STARTTLS", e);
+        }
+      }
+      return code;
     }
     String command = lastCommand;
     lastCommand = null;
@@ -215,8 +235,18 @@ final class SessionTransport extends SMTPTransport {
     return code;
   }
 
+  /**
+   * Reads one reply through Angus, within the {@link ReplyLimits} and one deadline: the read
+   * timeout, or for the reply to a message's final "." the end-of-data timeout if set.
+   */
+  private int readReply() throws MessagingException {
+    boolean endOfData = inFinishData && endOfDataTimeoutMillis > 0;
+    limits.startReply(endOfData ? endOfDataTimeoutMillis : readTimeoutMillis);
+    return super.readServerResponse();
+  }
+
   private int record(String command) throws MessagingException {
-    int code = super.readServerResponse();
+    int code = readReply();
     transcript.add(new Exchange(command, code, getLastServerResponse()));
     return code;
   }

@@ -11,8 +11,8 @@ import org.onionmx.tor.StreamOpener;
 /**
  * One open SMTP session on a Tor stream: the stream from the {@link StreamOpener}, with Angus's
  * SMTP client ({@link SessionTransport}) started on it by {@code SMTPTransport.connect(Socket)},
- * its writes held until a reply is awaited ({@link CoalescingSocket}). Used by one thread at a
- * time.
+ * its writes held until a reply is awaited ({@link CoalescingSocket}) and what the server sends
+ * bounded per reply ({@link ReplyLimits}). Used by one thread at a time.
  */
 final class SmtpSession {
   private final SessionTransport transport;
@@ -45,10 +45,12 @@ final class SmtpSession {
     } catch (IOException | RuntimeException e) {
       throw new TargetFailure(Failures.ofOpening(e, 0, null), e);
     }
-    SessionTransport transport = new SessionTransport(session);
+    int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+    ReplyLimits limits = new ReplyLimits(stream, readTimeoutMillis);
+    SessionTransport transport = new SessionTransport(session, limits);
     try {
-      stream.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
-      transport.connect(new CoalescingSocket(stream));
+      stream.setSoTimeout(readTimeoutMillis);
+      transport.connect(new CoalescingSocket(stream, limits::bound));
       return new SmtpSession(transport, stream, now);
     } catch (MessagingException | IOException | RuntimeException e) {
       closeQuietly(stream);

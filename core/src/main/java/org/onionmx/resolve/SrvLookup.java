@@ -44,8 +44,11 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * RFC 2782 "no service", NXDOMAIN/NODATA with the RFC 2308 negative TTL, invalid targets dropped
  * with a logged reason, and, when {@code dnssec} is not {@link DnssecPolicy#OFF}, the verdict of
  * dnsjava's {@link ValidatingResolver} read from the rcode and the AD flag. The query never carries
- * CD (that would make the validator skip validation). Never completes exceptionally. Safe for
- * concurrent use.
+ * CD (that would make the validator skip validation). Answers whose shape proves nothing are
+ * failures (could not tell), never a definite "no route": a message without the QR bit, a CNAME
+ * loop (a name that is its own CNAME included), a CNAME chain longer than {@link #MAX_CNAME_HOPS},
+ * and a dangling CNAME (its target does not exist, or the answer neither holds the target's SRV
+ * records nor a SOA proving it has none). Never completes exceptionally. Safe for concurrent use.
  */
 final class SrvLookup {
   /** The SRV owner prefix. */
@@ -147,6 +150,12 @@ final class SrvLookup {
 
   private SrvAnswer read(Name qname, Message response) {
     Instant now = clock.instant();
+    if (!response.getHeader().getFlag(Flags.QR)) {
+      return new SrvAnswer.Failed(
+          FailureReason.MALFORMED,
+          "the message answering " + qname + " SRV has the QR bit clear: it is not a response",
+          null);
+    }
     int rcode = response.getRcode();
     boolean validating = dnssec != DnssecPolicy.OFF;
     if (rcode == Rcode.SERVFAIL && validating) {
@@ -176,13 +185,37 @@ final class SrvLookup {
     }
     RouteSource source = secure ? RouteSource.SRV_DNSSEC : RouteSource.SRV;
     String signed = secure ? " (DNSSEC-validated)" : "";
+    Chain chain = cnameChain(qname, response);
+    if (chain.problem() != null) {
+      return new SrvAnswer.Failed(FailureReason.MALFORMED, chain.problem(), null);
+    }
     if (rcode == Rcode.NXDOMAIN) {
+      if (chain.aliased()) {
+        return new SrvAnswer.Failed(
+            FailureReason.MALFORMED,
+            "dangling CNAME: "
+                + qname
+                + " is an alias of "
+                + chain.end()
+                + ", which does not exist",
+            null);
+      }
       return new SrvAnswer.Negative(
           NoRouteReason.NO_SRV_RECORD,
           qname + " does not exist (NXDOMAIN)" + signed,
           now.plus(negativeTtl(response)));
     }
-    List<SRVRecord> srvs = srvRecords(qname, response);
+    List<SRVRecord> srvs = srvRecords(chain.end(), response);
+    if (srvs.isEmpty() && chain.aliased() && !hasSoa(response)) {
+      return new SrvAnswer.Failed(
+          FailureReason.MALFORMED,
+          "dangling CNAME: "
+              + qname
+              + " is an alias of "
+              + chain.end()
+              + ", and the answer has neither its SRV records nor a SOA saying it has none",
+          null);
+    }
     if (srvs.isEmpty()) {
       return new SrvAnswer.Negative(
           NoRouteReason.NO_SRV_RECORD,
@@ -254,29 +287,70 @@ final class SrvLookup {
     return new SrvAnswer.Found(out, source, expires);
   }
 
-  /** The SRV records of {@code qname}, following CNAMEs inside the answer section. */
-  private static List<SRVRecord> srvRecords(Name qname, Message response) {
+  /**
+   * Where the CNAMEs of the answer section lead from {@code qname}: the name whose records answer
+   * the question, whether any alias was followed, and what makes the chain unusable (a loop, a name
+   * with two different aliases, more than {@link #MAX_CNAME_HOPS} aliases), or null.
+   */
+  private record Chain(Name end, boolean aliased, String problem) {}
+
+  /** More aliases than this in one answer make it unusable (dnsjava's Lookup allows 10). */
+  static final int MAX_CNAME_HOPS = 8;
+
+  private static Chain cnameChain(Name qname, Message response) {
     List<Record> answer = response.getSection(Section.ANSWER);
+    Set<Name> seen = new LinkedHashSet<>();
     Name owner = qname;
-    for (int hops = 0; hops < 8; hops++) {
+    seen.add(owner);
+    for (int hops = 0; ; hops++) {
       Name next = null;
       for (Record r : answer) {
         if (r instanceof CNAMERecord c && c.getName().equals(owner)) {
+          if (next != null && !next.equals(c.getTarget())) {
+            return new Chain(owner, true, owner + " has two different CNAMEs in the answer");
+          }
           next = c.getTarget();
         }
       }
       if (next == null) {
-        break;
+        return new Chain(owner, hops > 0, null);
+      }
+      if (!seen.add(next)) {
+        return new Chain(next, true, "CNAME loop: " + joined(seen) + " -> " + next);
+      }
+      if (hops + 1 > MAX_CNAME_HOPS) {
+        return new Chain(next, true, "more than " + MAX_CNAME_HOPS + " CNAMEs from " + qname);
       }
       owner = next;
     }
+  }
+
+  private static String joined(Set<Name> names) {
+    StringBuilder b = new StringBuilder();
+    for (Name n : names) {
+      b.append(b.length() == 0 ? "" : " -> ").append(n);
+    }
+    return b.toString();
+  }
+
+  /** The SRV records of {@code owner} (the end of the CNAME chain) in the answer section. */
+  private static List<SRVRecord> srvRecords(Name owner, Message response) {
     List<SRVRecord> out = new ArrayList<>();
-    for (Record r : answer) {
+    for (Record r : response.getSection(Section.ANSWER)) {
       if (r instanceof SRVRecord s && s.getName().equals(owner) && r.getDClass() == DClass.IN) {
         out.add(s);
       }
     }
     return out;
+  }
+
+  private static boolean hasSoa(Message response) {
+    for (Record r : response.getSection(Section.AUTHORITY)) {
+      if (r instanceof SOARecord) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** RFC 2308: the lesser of the SOA's TTL and its MINIMUM; zero (no caching) without a SOA. */

@@ -1,11 +1,13 @@
 package org.onionmx.resolve;
 
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +36,9 @@ import org.xbill.DNS.WireParseException;
  * its pluggable I/O ({@code org.xbill.DNS.io}) is not exported by dnsjava's module. What it does is
  * small: the query's wire form with its two-byte length (RFC 1035 section 4.2.2) out, one answer
  * in, checked to match the query's id and question; EDNS as the validating resolver asks (it sets
- * DO).
+ * DO). The answer is bounded by its two-byte length (at most 64 KB; one shorter than a DNS header
+ * is refused) and must arrive whole within the timeout, one absolute deadline for the exchange once
+ * the stream is open, however the server paces its bytes.
  *
  * <p>One stream per query, all on one isolation key, so that look-ups share a circuit of their own,
  * apart from the mail's. The blocking exchanges run on a small pool of daemon threads that end when
@@ -43,6 +47,9 @@ import org.xbill.DNS.WireParseException;
 final class TorTcpResolver implements Resolver {
   /** The isolation key of DNS streams: one circuit for look-ups, never a mail circuit. */
   static final String ISOLATION_KEY = "onionmx-dns";
+
+  /** The fixed DNS header (RFC 1035 4.1.1): no answer is shorter. */
+  private static final int HEADER_LENGTH = 12;
 
   private final StreamOpener opener;
   private final InetSocketAddress server;
@@ -92,17 +99,20 @@ final class TorTcpResolver implements Resolver {
   private Message exchange(Message query, byte[] wire) {
     String host = server.getAddress().getHostAddress(); // an IP literal: nothing is looked up
     try (Socket stream = opener.open(host, server.getPort(), ISOLATION_KEY)) {
-      stream.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+      long deadline = System.nanoTime() + timeout.toNanos();
       // one write for length and query: one segment to Tor, one cell, not three (two 1-byte ones)
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(stream.getOutputStream(), wire.length + 2));
       out.writeShort(wire.length);
       out.write(wire);
       out.flush();
-      DataInputStream in = new DataInputStream(stream.getInputStream());
-      byte[] bytes = new byte[in.readUnsignedShort()];
-      in.readFully(bytes);
-      Message answer = new Message(bytes);
+      byte[] prefix = readFully(stream, 2, deadline);
+      int length = ((prefix[0] & 0xFF) << 8) | (prefix[1] & 0xFF);
+      if (length < HEADER_LENGTH) {
+        throw new WireParseException(
+            "answer from " + server + " announces " + length + " bytes, less than a DNS header");
+      }
+      Message answer = new Message(readFully(stream, length, deadline));
       if (answer.getHeader().getID() != query.getHeader().getID()
           || !Objects.equals(answer.getQuestion(), query.getQuestion())) {
         throw new WireParseException(
@@ -112,6 +122,29 @@ final class TorTcpResolver implements Resolver {
     } catch (IOException e) {
       throw new CompletionException(e);
     }
+  }
+
+  /**
+   * Reads exactly {@code n} bytes, each read waiting at most until {@code deadline} ({@link
+   * System#nanoTime} units), so that a server sending a byte at a time cannot hold the exchange
+   * past the timeout. {@code n} is at most 65,535 (the length prefix is two bytes).
+   */
+  private static byte[] readFully(Socket stream, int n, long deadline) throws IOException {
+    InputStream in = stream.getInputStream();
+    byte[] bytes = new byte[n];
+    for (int off = 0; off < n; ) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new SocketTimeoutException("no complete DNS answer within the timeout");
+      }
+      stream.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+      int read = in.read(bytes, off, n - off);
+      if (read < 0) {
+        throw new EOFException("the DNS answer ended after " + off + " of " + n + " bytes");
+      }
+      off += read;
+    }
+    return bytes;
   }
 
   @Override

@@ -1,7 +1,10 @@
 package org.onionmx.tor;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +24,9 @@ import org.onionmx.tor.TorControlException.Kind;
  * A jtorctl connection whose commands each wait at most the reply timeout. jtorctl waits for a
  * reply without bound, so commands run on a thread of this channel while the caller waits with a
  * timeout; a command that times out closes the channel rather than leave a late reply to be taken
- * for the next command's. jtorctl's failures become {@link TorControlException}s.
+ * for the next command's. jtorctl's failures become {@link TorControlException}s. What Tor sends is
+ * read through {@link ControlReplyInput}, which bounds reply lines and replies: a control port that
+ * sends without end ends the channel ({@link Kind#CONNECTION_LOST}, naming the limit).
  */
 final class ControlChannel implements AutoCloseable {
   /** How often a waiting command checks that the connection is still there. */
@@ -35,6 +40,7 @@ final class ControlChannel implements AutoCloseable {
 
   private final String address;
   private final Socket socket;
+  private final ControlReplyInput input;
   private final TorControlConnection connection;
   private final ExecutorService commands;
   private final Thread reader;
@@ -45,7 +51,12 @@ final class ControlChannel implements AutoCloseable {
     this.address = address;
     this.socket = socket;
     this.replyTimeout = replyTimeout;
-    this.connection = new TorControlConnection(socket);
+    this.input = new ControlReplyInput(socket.getInputStream());
+    // one byte per character, so that ControlReplyInput's framing is jtorctl's
+    this.connection =
+        new TorControlConnection(
+            new InputStreamReader(input, StandardCharsets.ISO_8859_1),
+            new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8));
     this.commands =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -119,11 +130,14 @@ final class ControlChannel implements AutoCloseable {
       } catch (TimeoutException e) {
         if (!reader.isAlive()) {
           close();
+          ControlReplyInput.ControlLimitException limit = input.tripped();
           throw new TorControlException(
               Kind.CONNECTION_LOST,
               address,
-              "Tor at " + address + " closed the control connection during " + command,
-              null);
+              limit != null
+                  ? limit.getMessage() + " at " + address + " during " + command
+                  : "Tor at " + address + " closed the control connection during " + command,
+              limit);
         }
         if (deadline - System.nanoTime() <= 0) {
           close();

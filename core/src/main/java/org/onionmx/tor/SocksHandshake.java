@@ -2,19 +2,23 @@ package org.onionmx.tor;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.onionmx.tor.IsolationCredentials.Credentials;
 
 /**
  * The client side of one SOCKS5 handshake on a socket already connected to the proxy: method
  * selection offering exactly one method, RFC 1929 authentication when credentials are given, and
  * CONNECT with the destination as a domain name (ATYP 3). Each request is sent whole and its reply
- * read completely (by {@link SocksReplyReader}) before the next, under one overall deadline.
- * Stateless; each call uses only its own socket.
+ * read completely (by {@link SocksReplyReader}) before the next, under one absolute deadline for
+ * the whole handshake: before every read the socket's read timeout is set to what is left of it, so
+ * a proxy that drips its replies a byte at a time cannot stretch any phase (greeting,
+ * authentication, CONNECT reply) past it. Stateless; each call uses only its own socket.
  */
 final class SocksHandshake {
   private static final int NO_AUTH = 0x00;
@@ -39,19 +43,17 @@ final class SocksHandshake {
     long deadline = System.nanoTime() + timeout.toNanos();
     String destination = name + ":" + port;
     OutputStream out = socket.getOutputStream();
-    SocksReplyReader reader = new SocksReplyReader(socket.getInputStream(), proxy, destination);
+    SocksReplyReader reader =
+        new SocksReplyReader(new DeadlineInput(socket, deadline), proxy, destination);
     try {
       int method = credentials == null ? NO_AUTH : USER_PASSWORD;
       send(out, new byte[] {SocksReplyReader.VERSION, 1, (byte) method});
-      awaitReply(socket, deadline);
       reader.readMethodChoice(method);
       if (credentials != null) {
         send(out, authRequest(credentials));
-        awaitReply(socket, deadline);
         reader.readAuthStatus();
       }
       send(out, connectRequest(name, port));
-      awaitReply(socket, deadline);
       reader.readConnectReply();
     } catch (SocketTimeoutException e) {
       throw new TorSocksException(
@@ -81,13 +83,41 @@ final class SocksHandshake {
     }
   }
 
-  /** Sets SO_TIMEOUT to what is left of the handshake's time. */
-  private static void awaitReply(Socket socket, long deadline) throws IOException {
-    long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-    if (left <= 0) {
-      throw new SocketTimeoutException("SOCKS handshake deadline passed");
+  /**
+   * The proxy's stream, each read of which waits at most until the deadline ({@link
+   * System#nanoTime} units): SO_TIMEOUT is set to what is left before every read, and a read that
+   * starts with nothing left fails with a {@link SocketTimeoutException}.
+   */
+  private static final class DeadlineInput extends InputStream {
+    private final Socket socket;
+    private final InputStream in;
+    private final long deadline;
+
+    DeadlineInput(Socket socket, long deadline) throws IOException {
+      this.socket = socket;
+      this.in = socket.getInputStream();
+      this.deadline = deadline;
     }
-    socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+
+    @Override
+    public int read() throws IOException {
+      awaitDeadline();
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      awaitDeadline();
+      return in.read(b, off, len);
+    }
+
+    private void awaitDeadline() throws IOException {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new SocketTimeoutException("SOCKS handshake deadline passed");
+      }
+      socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+    }
   }
 
   private static void send(OutputStream out, byte[] bytes) throws IOException {

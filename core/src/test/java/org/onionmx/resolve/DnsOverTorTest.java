@@ -2,19 +2,30 @@ package org.onionmx.resolve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.onionmx.testing.dns.DnsFault;
 import org.onionmx.testing.dns.FakeDnsServer;
 import org.onionmx.testing.socks.ConnectRequest;
 import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
 import org.onionmx.tor.TorSocksConnector;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /** SRV look-ups over Tor: every query is a TCP stream through the SOCKS port, none goes direct. */
 class DnsOverTorTest {
@@ -92,6 +103,29 @@ class DnsOverTorTest {
     assertEquals(2, connects.size());
     assertEquals(connects.get(0).username(), connects.get(1).username());
     assertTrue(connects.get(0).username() != null && !connects.get(0).username().isEmpty());
+  }
+
+  @Test
+  void answerDrippedAByteEvery300msFailsAtTheTimeoutNotAfterTheWholeAnswer() throws Exception {
+    dns.faultAll(DnsFault.dripTcp(Duration.ofMillis(300))); // ~130 bytes: 40 s in all
+    ExecutorService pool = TorTcpResolver.newExecutor();
+    TorTcpResolver resolver = new TorTcpResolver(tor, dns.address(), pool);
+    resolver.setTimeout(Duration.ofSeconds(1));
+    Message query =
+        Message.newQuery(
+            Record.newRecord(Name.fromString("_onion-mx._tcp.example.org."), Type.SRV, DClass.IN));
+
+    long started = System.nanoTime();
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> resolver.sendAsync(query).toCompletableFuture().get(60, TimeUnit.SECONDS));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    pool.shutdownNow();
+
+    System.out.println("dripped DNS answer: failed after " + took.toMillis() + " ms");
+    assertInstanceOf(SocketTimeoutException.class, e.getCause(), e::toString);
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took); // 1 s and a margin
   }
 
   @Test

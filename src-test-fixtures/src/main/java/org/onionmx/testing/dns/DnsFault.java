@@ -40,6 +40,37 @@ public sealed interface DnsFault {
     }
   }
 
+  /**
+   * Answer from the records, but with the QR bit clear: the message says it is a query, not a
+   * response, as a confused or hostile server might send.
+   */
+  record NoQrBit() implements DnsFault {}
+
+  /**
+   * Over TCP, send the answer from the records, its two-byte length first, one byte every {@code
+   * interval}, as a hostile server might to hold the client; over UDP answer normally.
+   */
+  record DripTcp(Duration interval) implements DnsFault {
+    /**
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public DripTcp {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("interval " + interval + " is negative");
+      }
+    }
+  }
+
+  /** Over TCP, the answer a byte every {@code interval}. */
+  static DnsFault dripTcp(Duration interval) {
+    return new DripTcp(interval);
+  }
+
+  /** The answer from the records, with the QR bit clear. */
+  static DnsFault noQrBit() {
+    return new NoQrBit();
+  }
+
   /** Answer from the records. */
   static DnsFault answer() {
     return new Answer();

@@ -343,16 +343,38 @@ public final class FakeDnsServer implements AutoCloseable {
           return;
         }
         byte[] answer = answer(wire, Transport.TCP);
-        if (answer != null) {
+        if (answer != null && faultFor(wire) instanceof DnsFault.DripTcp drip) {
+          byte[] framed = new byte[answer.length + 2];
+          framed[0] = (byte) (answer.length >>> 8);
+          framed[1] = (byte) answer.length;
+          System.arraycopy(answer, 0, framed, 2, answer.length);
+          for (byte b : framed) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(drip.interval().toMillis());
+          }
+        } else if (answer != null) {
           out.writeShort(answer.length);
           out.write(answer);
           out.flush();
         }
       }
-    } catch (IOException ignored) {
+    } catch (IOException | InterruptedException ignored) {
       // the client closed the connection or the server closed
     } finally {
       connections.remove(s);
+    }
+  }
+
+  /** The fault for the question of a wire query (the default for an unparseable one). */
+  private DnsFault faultFor(byte[] wire) {
+    try {
+      Record question = new Message(wire).getQuestion();
+      return question == null
+          ? defaultFault
+          : faults.getOrDefault(question.getName(), defaultFault);
+    } catch (IOException e) {
+      return defaultFault;
     }
   }
 
@@ -411,6 +433,9 @@ public final class FakeDnsServer implements AutoCloseable {
       return response.toWire();
     }
     fill(response, question);
+    if (fault instanceof DnsFault.NoQrBit) {
+      response.getHeader().unsetFlag(Flags.QR);
+    }
     OPTRecord opt = query.getOPT();
     int max =
         transport == Transport.TCP

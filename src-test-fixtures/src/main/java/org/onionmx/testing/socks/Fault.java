@@ -80,6 +80,23 @@ public sealed interface Fault {
   /** Connect and forward normally (useful after a {@link Delay}). */
   record Pass() implements Fault {}
 
+  /**
+   * Answer the CONNECT with success, but send the 10-byte reply one byte every {@code interval}, as
+   * a hostile or broken proxy might; then forward normally. Against a client that sets its read
+   * timeout per read rather than per reply, each byte arrives in time and the reply takes ten
+   * intervals.
+   */
+  record DripReply(Duration interval) implements Fault {
+    /**
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public DripReply {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("interval " + interval + " is negative");
+      }
+    }
+  }
+
   /** Answer with {@code code}. */
   static Fault reply(int code) {
     return new Reply(code);
@@ -113,6 +130,11 @@ public sealed interface Fault {
   /** Cut after the final dot, before the server's reply. */
   static Fault cutAfterEndOfData() {
     return new CutAfterEndOfData();
+  }
+
+  /** Send the success reply one byte every {@code interval}, then forward. */
+  static Fault dripReply(Duration interval) {
+    return new DripReply(interval);
   }
 
   /** Forward normally. */

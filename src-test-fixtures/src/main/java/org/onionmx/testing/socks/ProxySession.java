@@ -120,12 +120,23 @@ final class ProxySession implements Runnable {
       out.write(g.bytes());
     } else if (fault instanceof Fault.CloseWithoutReply) {
       return;
+    } else if (fault instanceof Fault.DripReply d) {
+      Integer localPort = proxy.routeFor(request.host());
+      for (byte b : SUCCESS) {
+        out.write(b);
+        out.flush();
+        Thread.sleep(d.interval().toMillis());
+      }
+      if (localPort != null) {
+        forward(fault, request, in, out, false);
+      }
     } else {
-      forward(fault, request, in, out);
+      forward(fault, request, in, out, true);
     }
   }
 
-  private void forward(Fault fault, ConnectRequest request, InputStream in, OutputStream out)
+  private void forward(
+      Fault fault, ConnectRequest request, InputStream in, OutputStream out, boolean answer)
       throws IOException, InterruptedException {
     Integer localPort = proxy.routeFor(request.host());
     if (localPort == null) {
@@ -142,7 +153,9 @@ final class ProxySession implements Runnable {
       out.write(reply(0x01)); // what Tor answers when the onion's server is down
       return;
     }
-    out.write(SUCCESS);
+    if (answer) {
+      out.write(SUCCESS);
+    }
     client.setSoTimeout(0);
     Pump pump = new Pump(proxy, client, server, fault);
     Future<?> back = proxy.execute(pump::serverToClient);
