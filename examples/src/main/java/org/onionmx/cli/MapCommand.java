@@ -69,7 +69,7 @@ final class MapCommand implements Runnable {
           map = OnionMap.load(file);
         } catch (MapException e) {
           for (MapException.Problem problem : e.problems()) {
-            out.println("error: " + problem);
+            out.println("error: " + Escape.field(problem.toString()));
           }
           errors += e.problems().size();
           continue;
@@ -78,14 +78,16 @@ final class MapCommand implements Runnable {
           boolean error = strict || dead.reason() != InvalidOnionAddressException.Reason.V2;
           out.println(
               (error ? "error: " : "warning: ")
-                  + dead.source()
+                  + Escape.field(dead.source())
                   + (dead.line() > 0 ? ":" + dead.line() : "")
                   + ": "
-                  + dead.onion()
+                  + Escape.field(dead.onion())
                   + " is never routed ("
                   + dead.reason().text()
                   + "); domains: "
-                  + (dead.domains().isEmpty() ? "none" : String.join(", ", dead.domains())));
+                  + (dead.domains().isEmpty()
+                      ? "none"
+                      : Escape.field(String.join(", ", dead.domains()))));
           if (error) {
             errors++;
           } else {
@@ -96,7 +98,7 @@ final class MapCommand implements Runnable {
           merged = merged.merge(map);
         } catch (MapException e) {
           for (MapException.Problem problem : e.problems()) {
-            out.println("error: " + problem);
+            out.println("error: " + Escape.field(problem.toString()));
           }
           errors += e.problems().size();
         }

@@ -117,7 +117,12 @@ final class SendCommand implements Callable<Integer> {
                   ? ((Resolution.CouldNotTell) resolution).detail()
                   : ((Resolution.NoOnionRoute) resolution).detail();
           for (String recipient : group.getValue()) {
-            out.println(recipient + '\t' + (failed ? "deferred" : "no-route") + '\t' + detail);
+            out.println(
+                Escape.field(recipient)
+                    + '\t'
+                    + (failed ? "deferred" : "no-route")
+                    + '\t'
+                    + Escape.field(detail));
           }
           exit = Math.max(exit, failed ? OnionMxCommand.LOOKUP_ERROR : OnionMxCommand.NO_ROUTE);
         }
@@ -138,44 +143,55 @@ final class SendCommand implements Callable<Integer> {
     return message;
   }
 
-  /** Prints one result line and returns its exit code. */
+  /**
+   * Prints one result line and returns its exit code. Every field that came from the command line
+   * or the server is escaped ({@link Escape}), so one recipient is always one line of three fields,
+   * and an SMTP reply shows its code once, its lines joined.
+   */
   private static int print(PrintWriter out, RecipientResult result) {
     String via = " (via " + result.target() + ")";
+    String recipient = Escape.field(result.recipient());
     if (result instanceof RecipientResult.Accepted accepted) {
       out.println(
-          result.recipient() + "\taccepted\t" + accepted.code() + " " + accepted.text() + via);
+          recipient + "\taccepted\t" + Escape.reply(accepted.code(), accepted.text()) + via);
       return OnionMxCommand.OK;
     }
     if (result instanceof RecipientResult.Rejected rejected) {
-      out.println(result.recipient() + "\trejected\t" + describe(rejected.failure()) + via);
+      out.println(recipient + "\trejected\t" + describe(rejected.failure()) + via);
       return OnionMxCommand.NO_ROUTE;
     }
     if (result instanceof RecipientResult.Deferred deferred) {
-      out.println(result.recipient() + "\tdeferred\t" + describe(deferred.failure()) + via);
+      out.println(recipient + "\tdeferred\t" + describe(deferred.failure()) + via);
       return OnionMxCommand.LOOKUP_ERROR;
     }
     RecipientResult.StatusUnknown unknown = (RecipientResult.StatusUnknown) result;
     out.println(
-        result.recipient()
+        recipient
             + "\tunknown\tthe connection broke after the message was sent, before the reply: "
             + describe(unknown.failure())
             + via);
     return OnionMxCommand.LOOKUP_ERROR;
   }
 
+  /** A failure as one escaped field. */
   private static String describe(Failure failure) {
     if (failure instanceof Failure.Smtp smtp) {
-      return smtp.code() + " " + smtp.text().replaceAll("[\\r\\n]+", " ");
+      return Escape.reply(smtp.code(), smtp.text());
     }
     if (failure instanceof Failure.Tor tor) {
       return (tor.socksCode() >= 0 ? String.format("Tor 0x%02X: ", tor.socksCode()) : "Tor: ")
-          + tor.text();
+          + Escape.field(tor.text());
     }
     if (failure instanceof Failure.Unsupported unsupported) {
-      return "no " + unsupported.extension() + ": " + unsupported.text();
+      return "no "
+          + Escape.field(unsupported.extension())
+          + ": "
+          + Escape.field(unsupported.text());
     }
     Failure.Connection connection = (Failure.Connection) failure;
-    return connection.kind().name().toLowerCase(Locale.ROOT) + ": " + connection.text();
+    return connection.kind().name().toLowerCase(Locale.ROOT)
+        + ": "
+        + Escape.field(connection.text());
   }
 
   /**
