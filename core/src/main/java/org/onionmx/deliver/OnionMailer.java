@@ -3,7 +3,6 @@ package org.onionmx.deliver;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import java.net.IDN;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.onionmx.resolve.DomainNames;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
 import org.onionmx.tor.IsolationMode;
@@ -209,7 +209,7 @@ public final class OnionMailer implements AutoCloseable {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(envelope, "envelope");
     for (String r : envelope.recipients()) {
-      String domain = IDN.toASCII(Envelope.domainOf(r), IDN.ALLOW_UNASSIGNED);
+      String domain = DomainNames.normalize(Envelope.domainOf(r));
       if (!domain.equalsIgnoreCase(route.domain())) {
         throw new IllegalArgumentException(
             "recipient " + r + " is not in " + route.domain() + ", the domain of the route");
@@ -655,8 +655,7 @@ public final class OnionMailer implements AutoCloseable {
 
     private static String key(String domain) {
       String d = nonEmpty(domain, "domain").toLowerCase(Locale.ROOT);
-      d = d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
-      return IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
+      return DomainNames.normalize(d);
     }
 
     private static String nonEmpty(String s, String name) {

@@ -1,6 +1,6 @@
 package org.onionmx.deliver;
 
-import java.net.IDN;
+import org.onionmx.resolve.DomainNames;
 
 /**
  * An envelope address as it goes into {@code MAIL FROM} and {@code RCPT TO}: the domain as an
@@ -26,7 +26,7 @@ final class WireAddress {
     if (isAscii(domain)) {
       return address;
     }
-    return address.substring(0, at + 1) + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+    return address.substring(0, at + 1) + DomainNames.normalize(domain);
   }
 
   /** True if the wire form of an address needs {@code SMTPUTF8}: its local part is not ASCII. */
