@@ -2,6 +2,10 @@ package org.onionmx.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -130,9 +134,27 @@ public final class OnionMxCommand implements Runnable {
           + e.getClass().getName()
           + (message == null || message.isBlank() ? "" : ": " + Escape.field(message));
     }
+    if (e instanceof FileSystemException file && file.getFile() != null) {
+      // the JDK's message is the bare path: name the file and say what is wrong with it
+      return Escape.field(file.getFile()) + ": " + fileReason(file);
+    }
     return message == null || message.isBlank()
         ? e.getClass().getSimpleName()
         : Escape.field(message);
+  }
+
+  private static String fileReason(FileSystemException e) {
+    if (e instanceof NoSuchFileException) {
+      return "No such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "Permission denied";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "Not a directory";
+    }
+    String reason = e.getReason();
+    return reason == null || reason.isBlank() ? e.getClass().getSimpleName() : Escape.field(reason);
   }
 
   /** The version from the jar's manifest, or "development" when run from classes. */

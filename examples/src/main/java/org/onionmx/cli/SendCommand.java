@@ -68,6 +68,7 @@ final class SendCommand implements Callable<Integer> {
     @Option(
         names = "--eml",
         paramLabel = "FILE",
+        converter = OptionValues.MessageFile.class,
         description = "A complete RFC 5322 message, sent unchanged.")
     Path eml;
   }

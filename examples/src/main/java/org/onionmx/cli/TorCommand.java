@@ -61,6 +61,7 @@ final class TorCommand implements Runnable {
     @Option(
         names = "--wait",
         paramLabel = "SECONDS",
+        converter = OptionValues.PositiveWholeSeconds.class,
         description = "Wait up to this long for Tor to bootstrap, showing progress.")
     long waitSeconds;
 
