@@ -61,6 +61,32 @@ public final class OnionMap {
 
   private final Map<String, OnionTarget> routes;
   private final List<DeadEntry> dead;
+  private final List<DuplicateKey> duplicates;
+
+  /**
+   * A key that appears twice in one YAML map. Both lists of domains are routed (merged), but YAML
+   * says keys are unique and other readers of the same file (onionrouter, the conversion script)
+   * keep only the last list, so the file means different things to different readers.
+   *
+   * @param source the source it was read from
+   * @param line the 1-based line of the repeated key
+   * @param firstLine the 1-based line where the key first appeared
+   * @param key the key as written the second time
+   */
+  public record DuplicateKey(String source, int line, int firstLine, String key) {
+    /** {@code source:line: message}, naming the key (control characters escaped). */
+    @Override
+    public String toString() {
+      return source
+          + ":"
+          + line
+          + ": the key "
+          + MapCollector.quote(key)
+          + " appears again (first on line "
+          + firstLine
+          + "); both domain lists are routed, but other YAML readers keep only the last";
+    }
+  }
 
   /**
    * A map entry that is never routed because its onion is not a usable v3 address.
@@ -87,8 +113,18 @@ public final class OnionMap {
   }
 
   OnionMap(Map<String, OnionTarget> routes, List<DeadEntry> dead) {
+    this(routes, dead, List.of());
+  }
+
+  OnionMap(Map<String, OnionTarget> routes, List<DeadEntry> dead, List<DuplicateKey> duplicates) {
     this.routes = Collections.unmodifiableMap(routes);
     this.dead = List.copyOf(dead);
+    this.duplicates = List.copyOf(duplicates);
+  }
+
+  /** Keys that appear more than once in one YAML source, in the order found (warnings). */
+  public List<DuplicateKey> duplicateKeys() {
+    return duplicates;
   }
 
   /** A map with no entries. */

@@ -36,13 +36,16 @@ final class MapCommand implements Runnable {
   /**
    * {@code map check FILE...}: prints every problem as {@code file:line: message}, then a summary.
    * Syntax errors, conflicts and mistyped onions (bad checksum, length or alphabet) are errors; v2
-   * entries are warnings, because the public map still lists some, unless {@code --strict}.
+   * entries and keys repeated in one YAML file are warnings (the public map still lists v2 entries),
+   * unless {@code --strict}.
    */
   @Command(name = "check", description = "Validate maps: syntax, v3 checksums, v2, conflicts.")
   static final class Check implements Callable<Integer> {
     @Option(
         names = "--strict",
-        description = "Treat v2 entries, and with --against-dns disagreements, as errors too.")
+        description =
+            "Treat v2 entries, repeated YAML keys, and with --against-dns disagreements, as errors"
+                + " too.")
     boolean strict;
 
     @Option(
@@ -89,6 +92,14 @@ final class MapCommand implements Runnable {
                       ? "none"
                       : Escape.field(String.join(", ", dead.domains()))));
           if (error) {
+            errors++;
+          } else {
+            warnings++;
+          }
+        }
+        for (OnionMap.DuplicateKey duplicate : map.duplicateKeys()) {
+          out.println((strict ? "error: " : "warning: ") + Escape.field(duplicate.toString()));
+          if (strict) {
             errors++;
           } else {
             warnings++;
