@@ -17,26 +17,33 @@ import java.util.stream.Collectors;
  * browsers and registries apply it, through ICU4J): {@code faß.example} is {@code
  * xn--fa-hia.example}, never {@code fass.example}, and {@code ς} stays distinct from {@code σ}. A
  * name is refused, never silently changed into another, when processing reports an error (a
- * zero-width joiner outside its context, a bidi rule broken, a disallowed character, a bad
- * A-label) or when its mapping would change more than case and Unicode normalisation: a soft
- * hyphen or zero-width space that would be dropped, a full-width letter that would be folded. Such
- * a name reads like a pinned domain and is not one; a map or a resolver must not treat it as one.
+ * zero-width joiner outside its context, a bidi rule broken, a disallowed character, a bad A-label)
+ * or when its mapping would change more than case and Unicode normalisation: a soft hyphen or
+ * zero-width space that would be dropped, a full-width letter that would be folded. Such a name
+ * reads like a pinned domain and is not one; a map or a resolver must not treat it as one.
  * All-ASCII names without {@code xn--} labels take a fast path that never reaches ICU.
  */
 public final class DomainNames {
   private static final int MAX_NAME = 253;
   private static final int MAX_LABEL = 63;
 
-  /** Immutable and thread-safe (ICU documents IDNA instances as such). */
-  private static final IDNA UTS46 =
-      IDNA.getUTS46Instance(
-          IDNA.NONTRANSITIONAL_TO_ASCII
-              | IDNA.NONTRANSITIONAL_TO_UNICODE
-              | IDNA.CHECK_BIDI
-              | IDNA.CHECK_CONTEXTJ
-              | IDNA.CHECK_CONTEXTO);
+  /**
+   * ICU's UTS 46 instance and NFC normaliser, loaded on first use only: a JVM that only ever sees
+   * ASCII names never loads ICU's data. Both are immutable and thread-safe.
+   */
+  private static final class Icu {
+    static final IDNA UTS46 =
+        IDNA.getUTS46Instance(
+            IDNA.NONTRANSITIONAL_TO_ASCII
+                | IDNA.NONTRANSITIONAL_TO_UNICODE
+                | IDNA.CHECK_BIDI
+                | IDNA.CHECK_CONTEXTJ
+                | IDNA.CHECK_CONTEXTO);
 
-  private static final Normalizer2 NFC = Normalizer2.getNFCInstance();
+    static final Normalizer2 NFC = Normalizer2.getNFCInstance();
+
+    private Icu() {}
+  }
 
   private DomainNames() {}
 
@@ -99,17 +106,21 @@ public final class DomainNames {
   private static String toAscii(String domain) {
     String name = unifyDots(domain);
     IDNA.Info info = new IDNA.Info();
-    StringBuilder ascii = UTS46.nameToASCII(name, new StringBuilder(name.length() + 16), info);
+    StringBuilder ascii = Icu.UTS46.nameToASCII(name, new StringBuilder(name.length() + 16), info);
     if (info.hasErrors()) {
       throw new InvalidDomainException(domain, describe(info.getErrors()));
     }
     IDNA.Info back = new IDNA.Info();
-    String unicode = UTS46.nameToUnicode(name, new StringBuilder(name.length()), back).toString();
-    String expected = NFC.normalize(UCharacter.toLowerCase(Locale.ROOT, name));
+    String unicode =
+        Icu.UTS46.nameToUnicode(name, new StringBuilder(name.length()), back).toString();
+    String expected = Icu.NFC.normalize(UCharacter.toLowerCase(Locale.ROOT, name));
     if (!back.hasErrors() && !isAscii(name) && !unicode.equals(expected)) {
-      throw new InvalidDomainException(domain, "IDNA mapping would change it to '" + unicode
-          + "' (a dropped soft hyphen or zero-width character, or a folded full-width or"
-          + " compatibility character): spell the name as registered");
+      throw new InvalidDomainException(
+          domain,
+          "IDNA mapping would change it to '"
+              + unicode
+              + "' (a dropped soft hyphen or zero-width character, or a folded full-width or"
+              + " compatibility character): spell the name as registered");
     }
     return ascii.toString();
   }

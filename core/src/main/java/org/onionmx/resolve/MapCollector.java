@@ -124,8 +124,8 @@ final class MapCollector {
 
   /**
    * Records that {@code key} is a YAML key on {@code line} of {@code source}; {@code shared} is its
-   * target from {@link #target}, or null for a key that is not a usable onion. A key already seen in
-   * the same source is a {@linkplain OnionMap.DuplicateKey duplicate}.
+   * target from {@link #target}, or null for a key that is not a usable onion. A key already seen
+   * in the same source is a {@linkplain OnionMap.DuplicateKey duplicate}.
    */
   void key(String source, int line, String key, OnionTarget shared) {
     if (shared == null) {

@@ -109,7 +109,9 @@ class DomainNamesTest {
     assertTrue(resolver.resolve("fass.example") instanceof Resolution.Routed);
     assertTrue(resolver.resolve("faß.example") instanceof Resolution.NoOnionRoute);
     for (String lookalike :
-        new String[] {"fa\u00ADss.example", "\uFF46\uFF41\uFF53\uFF53.example", "fa\u200Bss.example"}) {
+        new String[] {
+          "fa\u00ADss.example", "\uFF46\uFF41\uFF53\uFF53.example", "fa\u200Bss.example"
+        }) {
       assertThrows(InvalidDomainException.class, () -> resolver.resolve(lookalike), lookalike);
     }
   }

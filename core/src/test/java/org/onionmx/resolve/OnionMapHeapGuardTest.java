@@ -22,10 +22,10 @@ class OnionMapHeapGuardTest {
     }
     Files.writeString(map, yaml);
     long size = Files.size(map);
-    MapException e =
-        assertThrows(MapException.class, () -> OnionMap.load(List.of(map), 8_000_000));
+    MapException e = assertThrows(MapException.class, () -> OnionMap.load(List.of(map), 8_000_000));
     String message = e.problems().get(0).message();
-    assertTrue(message.contains("needs about " + OnionMap.heapNeeded(size) / 1_000_000 + " MB"), message);
+    assertTrue(
+        message.contains("needs about " + OnionMap.heapNeeded(size) / 1_000_000 + " MB"), message);
     assertTrue(message.contains("at most 8 MB (-Xmx)"), message);
     assertEquals(map.toString(), e.problems().get(0).source());
   }

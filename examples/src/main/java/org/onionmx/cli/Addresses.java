@@ -25,7 +25,9 @@ final class Addresses {
     public InetSocketAddress convert(String value) {
       String v = value.strip();
       boolean hasPort =
-          v.startsWith("[") ? v.contains("]:") : v.indexOf(':') > 0 && v.indexOf(':') == v.lastIndexOf(':');
+          v.startsWith("[")
+              ? v.contains("]:")
+              : v.indexOf(':') > 0 && v.indexOf(':') == v.lastIndexOf(':');
       if (v.contains("/") || !hasPort) {
         return bad(value, "give IP:PORT, such as 127.0.0.1:23000 or [::1]:23000");
       }
@@ -39,8 +41,7 @@ final class Addresses {
     }
 
     private static InetSocketAddress bad(String value, String reason) {
-      throw new TypeConversionException(
-          "'" + Escape.field(value) + "' is not IP:PORT: " + reason);
+      throw new TypeConversionException("'" + Escape.field(value) + "' is not IP:PORT: " + reason);
     }
   }
 }

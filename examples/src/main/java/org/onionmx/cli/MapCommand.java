@@ -36,8 +36,8 @@ final class MapCommand implements Runnable {
   /**
    * {@code map check FILE...}: prints every problem as {@code file:line: message}, then a summary.
    * Syntax errors, conflicts and mistyped onions (bad checksum, length or alphabet) are errors; v2
-   * entries and keys repeated in one YAML file are warnings (the public map still lists v2 entries),
-   * unless {@code --strict}.
+   * entries and keys repeated in one YAML file are warnings (the public map still lists v2
+   * entries), unless {@code --strict}.
    */
   @Command(name = "check", description = "Validate maps: syntax, v3 checksums, v2, conflicts.")
   static final class Check implements Callable<Integer> {

@@ -69,8 +69,8 @@ public final class OnionMxCommand implements Runnable {
    * Runs the tool with the given streams, for embedding and tests.
    *
    * <p>Never throws: an unexpected exception or {@link Error} (an {@link OutOfMemoryError}, a
-   * {@link StackOverflowError}) is one line on {@code err} and exit code {@value #LOOKUP_ERROR},
-   * so that a wrapper retries instead of bouncing; {@code --verbose} adds the stack trace.
+   * {@link StackOverflowError}) is one line on {@code err} and exit code {@value #LOOKUP_ERROR}, so
+   * that a wrapper retries instead of bouncing; {@code --verbose} adds the stack trace.
    *
    * @return the exit code
    */

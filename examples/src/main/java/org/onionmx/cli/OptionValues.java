@@ -26,7 +26,8 @@ final class OptionValues {
       try {
         seconds = Double.parseDouble(value.strip());
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("'" + Escape.field(value) + "' is not a number of seconds");
+        throw new TypeConversionException(
+            "'" + Escape.field(value) + "' is not a number of seconds");
       }
       if (!(seconds > 0) || seconds > MAX_SECONDS) {
         throw new TypeConversionException(
@@ -48,8 +49,7 @@ final class OptionValues {
             "'" + Escape.field(value) + "' is not a whole number of seconds");
       }
       if (seconds < 1 || seconds > MAX_SECONDS) {
-        throw new TypeConversionException(
-            "'" + Escape.field(value) + "' seconds: give 1 to 86400");
+        throw new TypeConversionException("'" + Escape.field(value) + "' seconds: give 1 to 86400");
       }
       return seconds;
     }
@@ -78,7 +78,9 @@ final class OptionValues {
     public String convert(String value) {
       if (!value.matches("[A-Za-z0-9_.-]{1,64}")) {
         throw new TypeConversionException(
-            "'" + Escape.field(value) + "' is not a Postfix transport name (letters, digits, _ . -)");
+            "'"
+                + Escape.field(value)
+                + "' is not a Postfix transport name (letters, digits, _ . -)");
       }
       return value;
     }
@@ -113,7 +115,8 @@ final class OptionValues {
           throw new TypeConversionException(name + ": the file is empty: no message to send");
         }
       } catch (IOException e) {
-        throw new TypeConversionException(name + ": " + Escape.field(String.valueOf(e.getMessage())));
+        throw new TypeConversionException(
+            name + ": " + Escape.field(String.valueOf(e.getMessage())));
       }
       return file;
     }

@@ -84,8 +84,7 @@ final class ResolveCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static Line error(String domain, String reason) {
-      return new Line(
-          domain, List.of(), "error: " + reason, reason, OnionMxCommand.LOOKUP_ERROR);
+      return new Line(domain, List.of(), "error: " + reason, reason, OnionMxCommand.LOOKUP_ERROR);
     }
 
     /** Tab-separated; every field escaped, so one domain is always one line of three fields. */

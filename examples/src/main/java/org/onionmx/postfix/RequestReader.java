@@ -52,7 +52,8 @@ final class RequestReader {
           throw new SocketTimeoutException("no whole request line before the deadline");
         }
         // 0 would mean "no timeout": round up to at least 1 ms
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+        socket.setSoTimeout(
+            (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1));
         int n = in.read(buffer);
         if (n < 0) {
           return null;

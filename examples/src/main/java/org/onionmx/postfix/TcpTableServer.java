@@ -96,11 +96,11 @@ public final class TcpTableServer implements AutoCloseable {
   }
 
   /**
-   * Closes one socket while descriptors are free. The JDK initialises its native close path
-   * ({@code sun.nio.ch.FileDispatcherImpl}) on the first socket close of the process, and that
-   * needs a spare descriptor: if the first close happens when descriptors are exhausted, the class
-   * fails to initialise and no socket can ever be closed again (seen under {@code ulimit -n 80}:
-   * every client's close threw {@link NoClassDefFoundError} and the server never recovered).
+   * Closes one socket while descriptors are free. The JDK initialises its native close path ({@code
+   * sun.nio.ch.FileDispatcherImpl}) on the first socket close of the process, and that needs a
+   * spare descriptor: if the first close happens when descriptors are exhausted, the class fails to
+   * initialise and no socket can ever be closed again (seen under {@code ulimit -n 80}: every
+   * client's close threw {@link NoClassDefFoundError} and the server never recovered).
    */
   private static void initialiseSocketClose() throws IOException {
     new ServerSocket(0, 1, InetAddress.getLoopbackAddress()).close();

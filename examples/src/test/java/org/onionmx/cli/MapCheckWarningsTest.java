@@ -18,12 +18,19 @@ class MapCheckWarningsTest {
     Path map = dir.resolve("map.yml");
     Files.writeString(
         map,
-        "'" + RISEUP + "': [a.example]\n'" + MapCommandTest.OTHER + "': [c.example]\n'"
-            + RISEUP + "': [b.example]\n");
+        "'"
+            + RISEUP
+            + "': [a.example]\n'"
+            + MapCommandTest.OTHER
+            + "': [c.example]\n'"
+            + RISEUP
+            + "': [b.example]\n");
     Run run = run("map", "check", map.toString());
     assertEquals(0, run.exit(), run.out());
     assertTrue(
-        run.out().contains("warning: " + map + ":3: the key '" + RISEUP + "' appears again (first on line 1)"),
+        run.out()
+            .contains(
+                "warning: " + map + ":3: the key '" + RISEUP + "' appears again (first on line 1)"),
         run.out());
     assertTrue(run.out().contains("3 domains routed"), run.out());
     assertTrue(run.out().contains("0 errors, 1 warning"), run.out());
@@ -41,9 +48,11 @@ class MapCheckWarningsTest {
   @Test
   void repeatedDeadKeyIsAWarningToo(@TempDir Path dir) throws Exception {
     Path map = dir.resolve("map.yml");
-    Files.writeString(map, "'wy6zk3pmcwiyhiao.onion': [a.example]\n'wy6zk3pmcwiyhiao.onion': [b.example]\n");
+    Files.writeString(
+        map, "'wy6zk3pmcwiyhiao.onion': [a.example]\n'wy6zk3pmcwiyhiao.onion': [b.example]\n");
     Run run = run("map", "check", map.toString());
-    assertTrue(run.out().contains(map + ":2: the key 'wy6zk3pmcwiyhiao.onion' appears again"), run.out());
+    assertTrue(
+        run.out().contains(map + ":2: the key 'wy6zk3pmcwiyhiao.onion' appears again"), run.out());
   }
 
   @Test

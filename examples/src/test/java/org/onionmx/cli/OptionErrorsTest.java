@@ -29,8 +29,16 @@ class OptionErrorsTest {
     assertUsageError(run("resolve", "--timeout", "-1", "riseup.net"), "'-1'");
     assertUsageError(run("resolve", "--timeout", "NaN", "riseup.net"), "'NaN'");
     assertUsageError(
-        run("send", "--socks-timeout", "0", "--from", "a@b.example", "--to", "c@d.example",
-            "--body", "x"),
+        run(
+            "send",
+            "--socks-timeout",
+            "0",
+            "--from",
+            "a@b.example",
+            "--to",
+            "c@d.example",
+            "--body",
+            "x"),
         "'0'");
   }
 
@@ -96,8 +104,17 @@ class OptionErrorsTest {
       closed = probe.getLocalPort();
     }
     Run run =
-        run("resolve", "--map", "none", "--dnssec", "off", "--timeout", "2",
-            "--dns", "127.0.0.1:" + closed, "nothing.example");
+        run(
+            "resolve",
+            "--map",
+            "none",
+            "--dnssec",
+            "off",
+            "--timeout",
+            "2",
+            "--dns",
+            "127.0.0.1:" + closed,
+            "nothing.example");
     assertEquals(3, run.exit(), run.err());
     assertTrue(run.out().startsWith("nothing.example\t-\terror: "), run.out());
     assertFalse(run.out().contains("null"), run.out());

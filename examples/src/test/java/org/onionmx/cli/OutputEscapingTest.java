@@ -72,7 +72,8 @@ class OutputEscapingTest {
 
   @Test
   void rejectedReplyWithControlBytesStaysOneLine() {
-    smtp.replyToRecipient("bob@example.org", "550-5.1.1 no such user\r\n550 5.1.1 \u001b[2Jcleared");
+    smtp.replyToRecipient(
+        "bob@example.org", "550-5.1.1 no such user\r\n550 5.1.1 \u001b[2Jcleared");
     Run run = send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
     assertEquals(1, run.exit(), run.out() + run.err());
     assertEquals(
@@ -89,13 +90,15 @@ class OutputEscapingTest {
     String[] lines = run.out().split("\n", -1);
     assertEquals(2, lines.length, run.out()); // one line and the empty rest after its newline
     assertEquals(3, lines[0].split("\t", -1).length, lines[0]);
-    assertTrue(lines[0].startsWith("evil.example\\tforged\\nx.example\\ttoo\t-\terror: "), lines[0]);
+    assertTrue(
+        lines[0].startsWith("evil.example\\tforged\\nx.example\\ttoo\t-\terror: "), lines[0]);
   }
 
   @Test
   void escapedFieldKeepsPrintableTextAndMarksEveryControl() {
     assertEquals("plain über text", Escape.field("plain über text"));
-    assertEquals("a\\\\b\\r\\n\\t\\x00\\x7f\\u0085\\u202e", Escape.field("a\\b\r\n\t\0\u007f\u0085\u202e"));
+    assertEquals(
+        "a\\\\b\\r\\n\\t\\x00\\x7f\\u0085\\u202e", Escape.field("a\\b\r\n\t\0\u007f\u0085\u202e"));
     assertEquals("250 a b", Escape.reply(250, "250-a\r\n250 b\r\n"));
   }
 }

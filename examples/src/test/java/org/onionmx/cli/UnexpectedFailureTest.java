@@ -59,7 +59,8 @@ class UnexpectedFailureTest {
   void outOfMemoryIsOneLineAndExitThree() {
     Run run = run("fail", "oom");
     assertEquals(3, run.exit(), run.err());
-    assertEquals("onionmx: internal error: java.lang.OutOfMemoryError: Java heap space\n", run.err());
+    assertEquals(
+        "onionmx: internal error: java.lang.OutOfMemoryError: Java heap space\n", run.err());
   }
 
   @Test

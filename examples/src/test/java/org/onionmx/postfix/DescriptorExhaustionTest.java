@@ -33,7 +33,8 @@ class DescriptorExhaustionTest {
 
   /** The test class path, cut to what the server needs, so the child opens few jar files. */
   private static String childClassPath() {
-    String full = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String full =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     return Stream.of(full.split(java.io.File.pathSeparator))
         .filter(
             e ->
@@ -55,8 +56,12 @@ class DescriptorExhaustionTest {
         new ProcessBuilder(
             "bash",
             "-c",
-            "ulimit -n " + LIMIT + " && exec \"$0\" -Xmx64m -XX:TieredStopAtLevel=1 -cp \"$CP\" "
-                + LowLimitServer.class.getName() + " " + RISEUP,
+            "ulimit -n "
+                + LIMIT
+                + " && exec \"$0\" -Xmx64m -XX:TieredStopAtLevel=1 -cp \"$CP\" "
+                + LowLimitServer.class.getName()
+                + " "
+                + RISEUP,
             java);
     pb.environment().put("CP", childClassPath());
     pb.redirectError(log.toFile());
@@ -86,7 +91,8 @@ class DescriptorExhaustionTest {
       System.out.printf(
           "under fd exhaustion: %d accept-failure log lines in %.1f s; child CPU %d ms in %.1f s%n",
           lines, seconds, cpu, seconds + 1);
-      assertTrue(acceptFailures(log) >= 1, "the exhaustion was never hit: " + Files.readString(log));
+      assertTrue(
+          acceptFailures(log) >= 1, "the exhaustion was never hit: " + Files.readString(log));
       assertTrue(lines <= 2, lines + " log lines in " + seconds + " s");
       assertTrue(cpu < 2000, "the acceptor spins: " + cpu + " ms CPU in 4 s");
 
@@ -94,7 +100,8 @@ class DescriptorExhaustionTest {
         s.close();
       }
       clients.clear();
-      // Descriptors are free again: a fresh client is answered (within the 1 s back-off, with margin).
+      // Descriptors are free again: a fresh client is answered (within the 1 s back-off, with
+      // margin).
       String reply = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (reply == null && System.nanoTime() < deadline) {

@@ -2,7 +2,6 @@ package org.onionmx.postfix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -57,7 +56,9 @@ class TcpTableServerLimitsTest {
     return s;
   }
 
-  /** Asks on a new connection, again while a slot just given back is not yet free (at most 10 s). */
+  /**
+   * Asks on a new connection, again while a slot just given back is not yet free (at most 10 s).
+   */
   private String askWhenFree(String line) throws Exception {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
@@ -126,7 +127,8 @@ class TcpTableServerLimitsTest {
             return new Thread(r) {
               @Override
               public synchronized void start() {
-                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+                throw new OutOfMemoryError(
+                    "unable to create native thread: possibly out of memory");
               }
             };
           }
@@ -138,7 +140,8 @@ class TcpTableServerLimitsTest {
     try (Socket first = connect()) {
       assertEquals(
           "400 out of threads",
-          new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.US_ASCII))
+          new BufferedReader(
+                  new InputStreamReader(first.getInputStream(), StandardCharsets.US_ASCII))
               .readLine());
     }
     // the acceptor lives, and the one slot was released
