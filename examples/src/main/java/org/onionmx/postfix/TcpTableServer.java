@@ -14,9 +14,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -86,10 +85,18 @@ public final class TcpTableServer implements AutoCloseable {
       server.close();
       throw e;
     }
-    // No queue: a task runs on a pool thread at once or is refused; maxClients bounds both.
+    // At most maxClients threads, started as needed and stopped after 30 s idle. The queue is
+    // bounded by the slots: it holds a task only in the instant between a worker releasing its
+    // slot and taking the next task (a SynchronousQueue would refuse the task in that instant).
     this.workers =
         new ThreadPoolExecutor(
-            0, b.maxClients, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), b.threadFactory);
+            b.maxClients,
+            b.maxClients,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            b.threadFactory);
+    workers.allowCoreThreadTimeOut(true);
     this.acceptor = new Thread(this::acceptLoop, "tcp-table-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -166,8 +173,8 @@ public final class TcpTableServer implements AutoCloseable {
       refuse(client, "400 too many clients");
       return;
     }
-    clients.add(client);
     try {
+      clients.add(client);
       workers.execute(
           () -> {
             try {
@@ -177,7 +184,7 @@ public final class TcpTableServer implements AutoCloseable {
               slots.release();
             }
           });
-    } catch (RejectedExecutionException | OutOfMemoryError e) {
+    } catch (RuntimeException | Error e) { // NOPMD: the slot must come back, whatever failed
       // OutOfMemoryError here is "unable to create native thread": refuse, release, go on
       clients.remove(client);
       slots.release();
@@ -200,7 +207,6 @@ public final class TcpTableServer implements AutoCloseable {
 
   private static void refuse(Socket client, String reply) {
     try (client) {
-      client.setSoLinger(true, 0); // never wait on a client that does not read
       client.getOutputStream().write((reply + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       // the client is gone already; closed by try-with-resources either way

@@ -12,6 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +45,7 @@ class TcpTableServerLimitsTest {
                 OnionResolver.newBuilder()
                     .map(OnionMap.empty())
                     .srv(false)
-                    .ownDomains(java.util.Set.of("mine.example"))
+                    .ownDomains(Set.of("mine.example"))
                     .build())
             .maxClients(maxClients)
             .idleTimeout(idle);
@@ -164,5 +170,36 @@ class TcpTableServerLimitsTest {
       assertEquals("200 :", ask(a, "get mine.example"));
     }
     assertEquals("200 :", askWhenFree("get mine.example"));
+  }
+
+  @Test
+  void clientsArrivingAsOthersLeaveAreServedNotRefusedForThreads() throws Exception {
+    // Every slot busy and a client arriving just as one is given back: the worker that gave it
+    // back has not yet asked for its next task, and the new client must still be served.
+    start(2, Duration.ofSeconds(30), null);
+    ExecutorService loops = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int l = 0; l < 2; l++) {
+        results.add(
+            loops.submit(
+                () -> {
+                  for (int i = 0; i < 300; i++) {
+                    try (Socket s = connect()) {
+                      String reply = ask(s, "get mine.example");
+                      if ("400 out of threads".equals(reply)) {
+                        return "refused for threads after " + i + " clients";
+                      }
+                    }
+                  }
+                  return "ok";
+                }));
+      }
+      for (Future<String> result : results) {
+        assertEquals("ok", result.get());
+      }
+    } finally {
+      loops.shutdownNow();
+    }
   }
 }
