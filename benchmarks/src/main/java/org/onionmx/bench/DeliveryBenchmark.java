@@ -19,6 +19,7 @@ import java.util.Properties;
 import org.onionmx.deliver.DeliveryReport;
 import org.onionmx.deliver.Envelope;
 import org.onionmx.deliver.OnionMailer;
+import org.onionmx.jakarta.mail.OnionSmtp;
 import org.onionmx.resolve.OnionAddress;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
@@ -26,6 +27,7 @@ import org.onionmx.resolve.RouteSource;
 import org.onionmx.testing.smtp.PostfixSmtpSink;
 import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.tor.TorSocksConnector;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /**
  * Delivery throughput, single sender, 2 KB messages, into one local receiver, measured in one run:
@@ -40,7 +42,14 @@ import org.onionmx.tor.TorSocksConnector;
  *       strict baseline: no proxy hop, no connection set-up; Angus does not pipeline);
  *   <li>(b2) Angus {@code Transport.send} straight to the receiver, a new connection per message;
  *   <li>(c) Angus with {@code mail.smtp.socks.host} through the same proxy, a new connection per
- *       message, as {@code torsocks -i smtp} does.
+ *       message, as {@code torsocks -i smtp} does;
+ *   <li>(d) {@code Transport.send} per message over {@code onion-smtp} through the same proxy: a
+ *       new transport per call, as most applications send (the shared stack reuses the session);
+ *   <li>(e) one connected {@code onion-smtp} transport sending every message (with {@code
+ *       saveChanges()} before each, as Jakarta Mail asks of {@code sendMessage} callers and as
+ *       (d) and (f) do);
+ *   <li>(f) Spring's {@code JavaMailSenderImpl.send} per message over {@code onion-smtp} (Spring
+ *       connects and closes a transport per call).
  * </ol>
  *
  * <p>The receiver is GreenMail (which does not offer PIPELINING), Postfix's {@code smtp-sink}
@@ -204,9 +213,38 @@ public final class DeliveryBenchmark {
         socks.put("mail.smtp.socks.port", String.valueOf(proxy.port()));
         MimeMessage socksMessage = parse(Session.getInstance(socks), raw);
         Task angusSocks = () -> Transport.send(socksMessage);
+        Path map = Files.createTempFile("onionmx-bench-map", ".yml");
+        Files.writeString(map, "'" + ONION + "': [example.org]\n");
+        Properties onionProps = OnionSmtp.useForAllMail(props("127.0.0.1", smtpPort));
+        onionProps.put("mail.onion-smtp.socks.host", "127.0.0.1");
+        onionProps.put("mail.onion-smtp.socks.port", String.valueOf(proxy.port()));
+        onionProps.put("mail.onion-smtp.map", map.toString());
+        onionProps.put("mail.onion-smtp.srv", "false");
+        Session onionSession = Session.getInstance(onionProps);
+        MimeMessage onionMessage = parse(onionSession, raw);
+        Task adapterPerCall = () -> Transport.send(onionMessage);
+        Transport connected = onionSession.getTransport();
+        connected.connect();
+        Task adapterConnected = // saveChanges, as Transport.send and Spring do before sending
+            () -> {
+              onionMessage.saveChanges();
+              connected.sendMessage(onionMessage, onionMessage.getAllRecipients());
+            };
+        JavaMailSenderImpl spring = new JavaMailSenderImpl();
+        spring.setProtocol(OnionSmtp.PROTOCOL);
+        Properties springProps = new Properties();
+        onionProps.forEach(
+            (k, v) -> {
+              if (k.toString().startsWith("mail.onion-smtp.") || k.equals("mail.from")) {
+                springProps.put(k, v);
+              }
+            });
+        spring.setJavaMailProperties(springProps); // no spring.mail.host: onion-only needs none
+        MimeMessage springMessage = parse(spring.getSession(), raw);
+        Task springPerCall = () -> spring.send(springMessage);
 
         int slow = Math.max(50, n / 20); // connect-per-message runs are ~100x slower
-        double[][] rates = new double[6][rounds];
+        double[][] rates = new double[9][rounds];
         for (int round = 0; round < rounds; round++) { // interleaved, to share the machine's noise
           System.out.printf("round %d of %d%n", round + 1, rounds);
           rates[0][round] =
@@ -220,9 +258,18 @@ public final class DeliveryBenchmark {
               run("(b2) Angus smtp direct, connect per message", angusPerMessage, 5, slow, sink);
           rates[4][round] =
               run("(c)  Angus smtp via socks.host, connect per message", angusSocks, 5, slow, sink);
+          rates[6][round] =
+              run("(d)  onion-smtp, Transport.send per message", adapterPerCall, warmup, n, sink);
+          rates[7][round] =
+              run("(e)  onion-smtp, one connected transport", adapterConnected, warmup, n, sink);
+          rates[8][round] =
+              run("(f)  onion-smtp, Spring JavaMailSenderImpl.send", springPerCall, warmup, n, sink);
           warmup = 20;
         }
         reused.close();
+        connected.close();
+        OnionSmtp.shutdown();
+        Files.deleteIfExists(map);
         double a = median(rates[0]);
         double a1 = median(rates[5]);
         double a0 = median(rates[1]);
@@ -257,6 +304,27 @@ public final class DeliveryBenchmark {
             a0 / b1, median(a0b1));
         System.out.printf("a/b2  = %.2f  (against a new direct connection per message)%n", a / b2);
         System.out.printf("a/c   = %.2f  (goal >= 3)%n", a / c);
+        double d = median(rates[6]);
+        double e = median(rates[7]);
+        double f = median(rates[8]);
+        double[] de = new double[rounds];
+        double[] fe = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+          de[round] = rates[6][round] / rates[7][round];
+          fe[round] = rates[8][round] / rates[7][round];
+        }
+        System.out.printf("onion-smtp msg/s: d=%.1f e=%.1f f=%.1f%n", d, e, f);
+        System.out.printf(
+            "d/c   = %.2f  (Transport.send per message against Angus via socks.host; goal >= 3)%n",
+            d / c);
+        System.out.printf(
+            "d/e   = %.2f of medians; per round median %.2f, min %.2f"
+                + "  (against one connected transport; goal >= 0.85)%n",
+            d / e, median(de), min(de));
+        System.out.printf("f/c   = %.2f  (Spring per message against (c); goal >= 3)%n", f / c);
+        System.out.printf(
+            "f/e   = %.2f of medians; per round median %.2f, min %.2f  (goal >= 0.85)%n",
+            f / e, median(fe), min(fe));
       }
     }
   }

@@ -93,7 +93,7 @@ public final class MapLoadBenchmark {
     return total;
   }
 
-  private static void generate(int domains, int perOnion, Path yaml, Path postfix)
+  static void generate(int domains, int perOnion, Path yaml, Path postfix)
       throws IOException {
     Random random = new Random(42);
     try (BufferedWriter y = Files.newBufferedWriter(yaml, StandardCharsets.UTF_8);

@@ -50,7 +50,7 @@ public record Envelope(String mailFrom, List<String> recipients) {
     return address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
   }
 
-  private static void check(String role, String address) {
+  static void check(String role, String address) {
     try {
       InternetAddress parsed = new InternetAddress(address, true);
       if (!parsed.getAddress().equals(address) || parsed.getPersonal() != null) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -181,7 +180,7 @@ public final class OnionMailer implements AutoCloseable {
     Objects.requireNonNull(message, "message");
     OutgoingMessage outgoing;
     try {
-      outgoing = OutgoingMessage.of(messageSession, envelope.mailFrom(), message);
+      outgoing = outgoing(envelope.mailFrom(), message);
     } catch (MessagingException e) {
       throw new IllegalArgumentException("the message cannot be saved: " + e.getMessage(), e);
     }
@@ -200,17 +199,27 @@ public final class OnionMailer implements AutoCloseable {
    */
   public DeliveryReport deliver(Resolution.Routed route, Envelope envelope, byte[] rfc5322) {
     Objects.requireNonNull(rfc5322, "rfc5322");
-    return deliver(
-        route, envelope, OutgoingMessage.ofBytes(messageSession, envelope.mailFrom(), rfc5322));
+    return deliver(route, envelope, outgoing(envelope.mailFrom(), rfc5322));
   }
 
-  private DeliveryReport deliver(
+  /** {@code message} saved once, ready for any number of deliveries from {@code mailFrom}. */
+  OutgoingMessage outgoing(String mailFrom, MimeMessage message) throws MessagingException {
+    return OutgoingMessage.of(messageSession, mailFrom, message);
+  }
+
+  /** {@code rfc5322} ready for any number of deliveries from {@code mailFrom}. */
+  OutgoingMessage outgoing(String mailFrom, byte[] rfc5322) {
+    return OutgoingMessage.ofBytes(messageSession, mailFrom, rfc5322);
+  }
+
+  /** Delivers a message made by {@link #outgoing}; the envelope's sender must be its own. */
+  DeliveryReport deliver(
       Resolution.Routed route, Envelope envelope, OutgoingMessage message) {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(envelope, "envelope");
     for (String r : envelope.recipients()) {
       String domain = DomainNames.normalize(Envelope.domainOf(r));
-      if (!domain.equalsIgnoreCase(route.domain())) {
+      if (!domain.equals(route.domain())) {
         throw new IllegalArgumentException(
             "recipient " + r + " is not in " + route.domain() + ", the domain of the route");
       }
@@ -654,8 +663,7 @@ public final class OnionMailer implements AutoCloseable {
     }
 
     private static String key(String domain) {
-      String d = nonEmpty(domain, "domain").toLowerCase(Locale.ROOT);
-      return DomainNames.normalize(d);
+      return DomainNames.normalize(nonEmpty(domain, "domain"));
     }
 
     private static String nonEmpty(String s, String name) {

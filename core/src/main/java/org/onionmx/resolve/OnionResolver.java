@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.onionmx.resolve.Resolution.FailureReason;
 import org.onionmx.resolve.Resolution.NoRouteReason;
 import org.xbill.DNS.Resolver;
@@ -50,7 +51,7 @@ public final class OnionResolver {
   /** A whole DNSSEC look-up may need this many sequential queries (SRV, DS, DNSKEY, ...). */
   private static final int DNSSEC_QUERIES = 4;
 
-  private final OnionMap map;
+  private final Supplier<OnionMap> map;
   private final Set<String> ownDomains;
   private final Set<String> ignored;
   private final boolean srv;
@@ -62,7 +63,7 @@ public final class OnionResolver {
       new ConcurrentHashMap<>();
 
   private OnionResolver(Builder b) {
-    this.map = b.map != null ? b.map : OnionMap.bundled();
+    this.map = b.map != null ? b.map : OnionMap::bundled;
     this.ownDomains = Set.copyOf(b.ownDomains);
     this.ignored = Set.copyOf(b.ignored);
     this.srv = b.srv;
@@ -124,7 +125,7 @@ public final class OnionResolver {
       return new Resolution.NoOnionRoute(
           d, NoRouteReason.IGNORED, d + " is on the ignore list", Instant.MAX);
     }
-    Optional<OnionTarget> pinned = map.lookup(d);
+    Optional<OnionTarget> pinned = map.get().lookup(d);
     if (pinned.isPresent()) {
       return new Resolution.Routed(d, List.of(pinned.get()), RouteSource.MAP, Instant.MAX);
     }
@@ -184,7 +185,7 @@ public final class OnionResolver {
    * called more than once.
    */
   public static final class Builder {
-    private OnionMap map; // null: the bundled public map, loaded only when needed
+    private Supplier<OnionMap> map; // null: the bundled public map, loaded only when needed
     private boolean srv = true;
     private List<DnsServer> dnsServers;
     private Duration timeout = Duration.ofSeconds(5);
@@ -206,7 +207,20 @@ public final class OnionResolver {
      * @throws NullPointerException if {@code map} is null
      */
     public Builder map(OnionMap map) {
-      this.map = Objects.requireNonNull(map, "map");
+      Objects.requireNonNull(map, "map");
+      this.map = () -> map;
+      return this;
+    }
+
+    /**
+     * A pinned map that may change while the resolver lives, such as a {@link WatchedMap} that
+     * re-reads its files when they change on disk. {@code source.get()} is called on every look-up,
+     * so it must be cheap and must not return null. Replaces {@link #map(OnionMap)}.
+     *
+     * @throws NullPointerException if {@code source} is null
+     */
+    public Builder mapSource(Supplier<OnionMap> source) {
+      this.map = Objects.requireNonNull(source, "source");
       return this;
     }
 

@@ -5,19 +5,16 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.onionmx.deliver.DeliveryReport;
-import org.onionmx.deliver.Envelope;
 import org.onionmx.deliver.Failure;
 import org.onionmx.deliver.OnionMailer;
+import org.onionmx.deliver.OnionSender;
+import org.onionmx.deliver.RecipientOutcome;
 import org.onionmx.deliver.RecipientResult;
+import org.onionmx.deliver.SendReport;
 import org.onionmx.resolve.OnionResolver;
-import org.onionmx.resolve.Resolution;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -89,47 +86,41 @@ final class SendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, List<String>> byDomain = new LinkedHashMap<>();
-    for (String address : to) {
-      String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-      byDomain.computeIfAbsent(domain, d -> new ArrayList<>()).add(address);
-    }
-    String sender = from;
     byte[] raw = content.eml != null ? Files.readAllBytes(content.eml) : null;
     OnionResolver resolver = resolverOptions.build();
     PrintWriter out = spec.commandLine().getOut();
     int exit = OnionMxCommand.OK;
     try (OnionMailer mailer = torOptions.mailer()) {
-      for (Map.Entry<String, List<String>> group : byDomain.entrySet()) {
-        Resolution resolution = resolver.resolve(group.getKey());
-        if (resolution instanceof Resolution.Routed routed) {
-          Envelope envelope = new Envelope(sender, group.getValue());
-          DeliveryReport report =
-              raw != null
-                  ? mailer.deliver(routed, envelope, raw)
-                  : mailer.deliver(routed, envelope, message(mailer, sender, group.getValue()));
-          for (RecipientResult result : report.results()) {
-            exit = Math.max(exit, print(out, result));
-          }
-        } else {
-          boolean failed = resolution instanceof Resolution.CouldNotTell;
-          String detail =
-              failed
-                  ? ((Resolution.CouldNotTell) resolution).detail()
-                  : ((Resolution.NoOnionRoute) resolution).detail();
-          for (String recipient : group.getValue()) {
-            out.println(
-                Escape.field(recipient)
-                    + '\t'
-                    + (failed ? "deferred" : "no-route")
-                    + '\t'
-                    + Escape.field(detail));
-          }
-          exit = Math.max(exit, failed ? OnionMxCommand.LOOKUP_ERROR : OnionMxCommand.NO_ROUTE);
-        }
+      OnionSender sender = OnionSender.of(resolver, mailer);
+      SendReport report =
+          raw != null ? sender.send(from, to, raw) : sender.send(from, to, message(mailer, from, to));
+      for (RecipientOutcome outcome : report.outcomes()) {
+        exit = Math.max(exit, print(out, outcome));
       }
     }
     return exit;
+  }
+
+  /**
+   * Prints one result line and returns its exit code. Every field that came from the command line
+   * or a server is escaped ({@link Escape}), so one recipient is always one line of three fields.
+   */
+  private static int print(PrintWriter out, RecipientOutcome outcome) {
+    String recipient = Escape.field(outcome.recipient());
+    if (outcome instanceof RecipientOutcome.Onion onion) {
+      return print(out, recipient, onion.result());
+    }
+    if (outcome instanceof RecipientOutcome.CouldNotTell failed) {
+      out.println(recipient + "\tdeferred\t" + Escape.field(failed.resolution().detail()));
+      return OnionMxCommand.LOOKUP_ERROR;
+    }
+    if (outcome instanceof RecipientOutcome.NoRoute none) {
+      out.println(recipient + "\tno-route\t" + Escape.field(none.resolution().detail()));
+      return OnionMxCommand.NO_ROUTE;
+    }
+    RecipientOutcome.InvalidAddress invalid = (RecipientOutcome.InvalidAddress) outcome;
+    out.println(recipient + "\trejected\t" + Escape.field(invalid.reason()));
+    return OnionMxCommand.NO_ROUTE;
   }
 
   private MimeMessage message(OnionMailer mailer, String sender, List<String> recipients)
@@ -145,13 +136,11 @@ final class SendCommand implements Callable<Integer> {
   }
 
   /**
-   * Prints one result line and returns its exit code. Every field that came from the command line
-   * or the server is escaped ({@link Escape}), so one recipient is always one line of three fields,
-   * and an SMTP reply shows its code once, its lines joined.
+   * Prints one onion delivery's result line and returns its exit code; {@code recipient} is
+   * escaped already. An SMTP reply shows its code once, the lines of a multi-line reply joined.
    */
-  private static int print(PrintWriter out, RecipientResult result) {
+  private static int print(PrintWriter out, String recipient, RecipientResult result) {
     String via = " (via " + result.target() + ")";
-    String recipient = Escape.field(result.recipient());
     if (result instanceof RecipientResult.Accepted accepted) {
       out.println(
           recipient + "\taccepted\t" + Escape.reply(accepted.code(), accepted.text()) + via);

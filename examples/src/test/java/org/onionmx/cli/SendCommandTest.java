@@ -102,6 +102,24 @@ class SendCommandTest {
   }
 
   @Test
+  void everySpellingOfARecipientGetsItsOwnLineAndEachMailboxOneCopy() throws Exception {
+    Run run =
+        send(
+            "--from", "alice@sender.example",
+            "--to", "bob@example.org,bob@EXAMPLE.org,carol@Example.Org,eve@clearnet.example",
+            "--body", "x");
+    assertEquals(1, run.exit(), run.out() + run.err());
+    String[] lines = run.out().split("\n");
+    assertEquals(4, lines.length, run.out());
+    assertTrue(lines[0].startsWith("bob@example.org\taccepted\t"), lines[0]);
+    assertTrue(lines[1].startsWith("bob@EXAMPLE.org\taccepted\t"), lines[1]);
+    assertTrue(lines[2].startsWith("carol@Example.Org\taccepted\t"), lines[2]);
+    assertTrue(lines[3].startsWith("eve@clearnet.example\tno-route\t"), lines[3]);
+    assertEquals(2, greenMail.getReceivedMessages().length); // bob once, carol once
+    assertEquals(1, proxy.connects().size());
+  }
+
+  @Test
   void torFailureIsDeferredWithItsCode() {
     proxy.script(RISEUP, Fault.reply(0xF2));
     Run run = send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");

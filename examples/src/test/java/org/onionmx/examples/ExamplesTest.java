@@ -81,6 +81,27 @@ class ExamplesTest {
   }
 
   @Test
+  void sendExampleDeliversOverTheOnionAndReportsEveryRecipient() throws Exception {
+    String out =
+        captureOut(
+            () ->
+                SendExample.main(
+                    new String[] {
+                      "alice@sender.example",
+                      "bob@onion.example,carol@Onion.Example,bad@",
+                      String.valueOf(proxy.port()),
+                      map.toString()
+                    }));
+    String[] lines = out.split("\n");
+    assertEquals(3, lines.length, out);
+    assertTrue(lines[0].startsWith("bob@onion.example: accepted by " + ONION), lines[0]);
+    assertTrue(lines[1].startsWith("carol@Onion.Example: accepted by "), lines[1]);
+    assertTrue(lines[2].startsWith("bad@: not an address"), lines[2]);
+    assertEquals(2, onionSink.getReceivedMessages().length);
+    proxy.assertNoIpDestinations();
+  }
+
+  @Test
   void jakartaMailExampleDeliversOverTheOnion() throws Exception {
     String[] a = args("bob@onion.example");
     JakartaMailExample.main(new String[] {a[0], a[1], a[2], a[3]});

@@ -10,6 +10,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,7 +31,9 @@ import org.onionmx.resolve.Resolution;
  * copy asks the application's session for passwords (its {@code Authenticator}).
  */
 final class ClearnetRelay implements AutoCloseable {
-  private final Session session;
+  private final Session appSession;
+  private final String ehloName;
+  private Session session; // the relay's copy of appSession, made on first use
   private final String host;
   private final int port;
   private final String user;
@@ -45,7 +48,8 @@ final class ClearnetRelay implements AutoCloseable {
 
   ClearnetRelay(
       Session appSession, String ehloName, String host, int port, String user, String password) {
-    this.session = relaySession(appSession, ehloName);
+    this.appSession = appSession;
+    this.ehloName = ehloName;
     this.host = host;
     this.port = port;
     this.user = user;
@@ -91,12 +95,16 @@ final class ClearnetRelay implements AutoCloseable {
       List<Address> recipients,
       Map<Address, Resolution> routes,
       SendResults results) {
-    Address[] to = recipients.toArray(Address[]::new);
+    // each address once (InternetAddress compares without case), every one of them reported
+    Address[] to = new LinkedHashSet<>(recipients).toArray(Address[]::new);
     try {
       if (transport != null && checkBeforeUse && !transport.isConnected()) {
         closeQuietly(); // Angus may have dropped the connection after the last failure
       }
       if (transport == null) {
+        if (session == null) {
+          session = relaySession(appSession, ehloName);
+        }
         transport = session.getTransport("smtp");
         transport.connect(host, port, user, password);
       }

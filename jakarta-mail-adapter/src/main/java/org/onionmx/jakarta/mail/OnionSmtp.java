@@ -26,4 +26,15 @@ public final class OnionSmtp {
     sessionProperties.setProperty("mail.transport.protocol.rfc822", PROTOCOL);
     return sessionProperties;
   }
+
+  /**
+   * Closes every delivery stack the {@code onion-smtp} transports of this class loader share: open
+   * onion sessions end with {@code QUIT}, Tor control connections close, the threads stop. Call it
+   * when the application stops or is redeployed (a servlet context listener, Spring's {@code
+   * destroy}); stacks also close by themselves once idle for {@code mail.onion-smtp.idle-timeout}.
+   * A transport still connected fails its next send; new ones work as before.
+   */
+  public static void shutdown() {
+    SharedStacks.instance().shutdown();
+  }
 }

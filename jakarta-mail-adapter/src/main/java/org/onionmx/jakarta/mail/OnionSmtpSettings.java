@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.onionmx.deliver.OnionMailer;
 import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.DomainNames;
@@ -38,7 +41,8 @@ import org.onionmx.tor.TorHealth;
  * @param policy what happens to domains without an onion route
  * @param requireOnion domains that always fail closed without an onion route
  * @param starttls TLS on the onion hop
- * @param pins SHA-256 public-key pins by domain ({@code sha256/<base64>})
+ * @param pins SHA-256 public-key pins by domain ({@code sha256/<base64>}), one or more each (a
+ *     backup pin for a key roll-over)
  * @param ehlo the EHLO name, or null for the library's neutral default
  * @param pipelining whether commands go as RFC 2920 groups to servers that offer PIPELINING
  * @param connectTimeout connect timeout, or null for the default
@@ -48,6 +52,9 @@ import org.onionmx.tor.TorHealth;
  * @param stallFailures the health monitor's stall rule: failures in a run
  * @param stallDestinations the stall rule: distinct onions in the run
  * @param stallWindow the stall rule: how long a failure stays in the run
+ * @param idleTimeout how long an unused onion session, and an unused shared stack, is kept
+ * @param warnings what is set that probably does not do what the application meant, one line each,
+ *     logged once per configuration
  */
 record OnionSmtpSettings(
     String socksHost,
@@ -63,7 +70,7 @@ record OnionSmtpSettings(
     Policy policy,
     Set<String> requireOnion,
     Starttls starttls,
-    Map<String, String> pins,
+    Map<String, List<String>> pins,
     String ehlo,
     boolean pipelining,
     Duration connectTimeout,
@@ -72,7 +79,9 @@ record OnionSmtpSettings(
     Control control,
     int stallFailures,
     int stallDestinations,
-    Duration stallWindow) {
+    Duration stallWindow,
+    Duration idleTimeout,
+    List<String> warnings) {
 
   /** The property prefix. */
   static final String PREFIX = "mail.onion-smtp.";
@@ -143,6 +152,7 @@ record OnionSmtpSettings(
           "connectiontimeout",
           "timeout",
           "end-of-data-timeout",
+          "idle-timeout",
           "control.host",
           "control.port",
           "control.password",
@@ -153,11 +163,21 @@ record OnionSmtpSettings(
 
   private static final String PIN_PREFIX = "tls.pin.";
 
+  /** Between the items of a list value: commas and white space. */
+  private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
+
+  /** What may be an IPv4 or IPv6 literal (checked again, without a look-up, by InetAddress). */
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
   OnionSmtpSettings {
     maps = List.copyOf(maps);
     dnsServers = List.copyOf(dnsServers);
     requireOnion = Set.copyOf(requireOnion);
-    pins = Map.copyOf(pins);
+    Map<String, List<String>> copied = new LinkedHashMap<>();
+    pins.forEach((domain, list) -> copied.put(domain, List.copyOf(list)));
+    pins = Collections.unmodifiableMap(copied);
+    warnings = List.copyOf(warnings);
   }
 
   /**
@@ -166,8 +186,9 @@ record OnionSmtpSettings(
    * @throws IllegalArgumentException naming the property, for an unknown key or a bad value
    */
   static OnionSmtpSettings from(Properties properties) {
+    Set<String> names = names(properties);
     Set<String> unknown = new TreeSet<>();
-    for (String name : properties.stringPropertyNames()) {
+    for (String name : names) {
       if (name.startsWith(PREFIX)) {
         String key = name.substring(PREFIX.length());
         if (!KEYS.contains(key) && !JAKARTA_KEYS.contains(key) && !key.startsWith(PIN_PREFIX)) {
@@ -202,16 +223,19 @@ record OnionSmtpSettings(
     for (String domain : r.list("require-onion", "")) {
       requireOnion.add(r.parse("require-onion", domain, DomainNames::normalize));
     }
-    Map<String, String> pins = new LinkedHashMap<>();
-    for (String name : new TreeSet<>(properties.stringPropertyNames())) {
+    Map<String, List<String>> pins = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(names)) {
       if (name.startsWith(PREFIX + PIN_PREFIX)) {
-        String domain = name.substring((PREFIX + PIN_PREFIX).length());
+        String key = name.substring(PREFIX.length());
+        String domain = key.substring(PIN_PREFIX.length());
         String normalized = r.parse(name, domain, DomainNames::normalize);
-        String pin = properties.getProperty(name).trim();
-        if (!pin.startsWith("sha256/")) {
-          throw new IllegalArgumentException(name + " must be sha256/<base64>, not '" + pin + "'");
+        for (String pin : r.list(key, "")) {
+          if (!pin.startsWith("sha256/")) {
+            throw new IllegalArgumentException(
+                name + " must be sha256/<base64>[,sha256/<base64>...], not '" + pin + "'");
+          }
+          pins.computeIfAbsent(normalized, d -> new ArrayList<>()).add(pin);
         }
-        pins.put(normalized, pin);
       }
     }
     int stallFailures =
@@ -220,6 +244,7 @@ record OnionSmtpSettings(
         r.integer(
             "health.stall-destinations", TorHealth.DEFAULT_STALL_DESTINATIONS, 1, stallFailures);
     Duration stallWindow = r.millis("health.stall-window");
+    Duration idleTimeout = r.millis("idle-timeout");
     return new OnionSmtpSettings(
         r.host("socks.host"),
         r.text("socks.host") != null || r.text("socks.port") != null,
@@ -243,7 +268,60 @@ record OnionSmtpSettings(
         r.control(),
         stallFailures,
         stallDestinations,
-        stallWindow == null ? TorHealth.DEFAULT_STALL_WINDOW : stallWindow);
+        stallWindow == null ? TorHealth.DEFAULT_STALL_WINDOW : stallWindow,
+        idleTimeout == null ? OnionMailer.DEFAULT_IDLE_TIMEOUT : idleTimeout,
+        warnings(properties));
+  }
+
+  /**
+   * Every property name, with values of any type (apps put Integers and Booleans, as Angus
+   * accepts) and the names of the defaults a {@code Properties} may have behind it.
+   */
+  private static Set<String> names(Properties properties) {
+    Set<String> names = new TreeSet<>(properties.stringPropertyNames());
+    for (Object key : properties.keySet()) {
+      if (key instanceof String name) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** What is set that probably does not do what the application meant. */
+  private static List<String> warnings(Properties properties) {
+    List<String> warnings = new ArrayList<>();
+    for (String key : List.of("mail.smtp.socks.host", "mail.smtp.socks.port")) {
+      if (value(properties, key) != null) {
+        warnings.add(
+            key
+                + " is set, but onion-smtp never uses it: it applies only to the clearnet relay"
+                + " (protocol smtp), where Angus looks the host up locally first. Onion delivery"
+                + " goes through "
+                + PREFIX
+                + "socks.host and "
+                + PREFIX
+                + "socks.port");
+      }
+    }
+    if (OnionSmtp.PROTOCOL.equals(value(properties, "mail.transport.protocol"))
+        && !OnionSmtp.PROTOCOL.equals(value(properties, "mail.transport.protocol.rfc822"))) {
+      warnings.add(
+          "mail.transport.protocol is onion-smtp but mail.transport.protocol.rfc822 is "
+              + (value(properties, "mail.transport.protocol.rfc822") == null
+                  ? "not set"
+                  : "'" + value(properties, "mail.transport.protocol.rfc822") + "'")
+              + ": Transport.send(message) picks its transport by the latter and so sends with"
+              + " plain smtp, not onion-smtp. Set mail.transport.protocol.rfc822=onion-smtp too"
+              + " (OnionSmtp.useForAllMail sets both)");
+    }
+    return warnings;
+  }
+
+  /** A property's value of any type as text, or null if unset or blank. */
+  static String value(Properties properties, String name) {
+    Object value = properties.get(name);
+    String text = value != null ? value.toString() : properties.getProperty(name);
+    return text == null || text.isBlank() ? null : text.trim();
   }
 
   /** The SOCKS listener's address, without a DNS look-up. */
@@ -271,14 +349,13 @@ record OnionSmtpSettings(
     }
 
     String text(String key) {
-      String value = properties.getProperty(PREFIX + key);
-      return value == null || value.isBlank() ? null : value.trim();
+      return value(properties, PREFIX + key);
     }
 
     List<String> list(String key, String fallback) {
       String value = text(key);
       List<String> items = new ArrayList<>();
-      for (String item : (value == null ? fallback : value).split("[,\\s]+")) {
+      for (String item : LIST_SEPARATOR.split(value == null ? fallback : value)) {
         if (!item.isEmpty()) {
           items.add(item);
         }
@@ -339,9 +416,7 @@ record OnionSmtpSettings(
 
     /** The control port, if any {@code control.*} key is set. */
     Control control() {
-      boolean any =
-          properties.stringPropertyNames().stream()
-              .anyMatch(n -> n.startsWith(PREFIX + "control."));
+      boolean any = names(properties).stream().anyMatch(n -> n.startsWith(PREFIX + "control."));
       if (!any) {
         return null;
       }
@@ -367,7 +442,7 @@ record OnionSmtpSettings(
           value.startsWith("[") && value.endsWith("]")
               ? value.substring(1, value.length() - 1)
               : value;
-      if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+      if (!IP_LITERAL.matcher(literal).matches()) {
         throw bad(key, value, "an IP address or localhost (names are not looked up)");
       }
       return literal;

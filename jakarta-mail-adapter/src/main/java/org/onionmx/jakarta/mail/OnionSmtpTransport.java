@@ -11,17 +11,14 @@ import jakarta.mail.event.ConnectionEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
-import org.onionmx.deliver.DeliveryReport;
-import org.onionmx.deliver.Envelope;
 import org.onionmx.deliver.OnionMailer;
+import org.onionmx.deliver.OnionSender;
+import org.onionmx.deliver.RecipientOutcome;
+import org.onionmx.deliver.SendReport;
 import org.onionmx.resolve.Resolution;
 import org.onionmx.tor.TorHealth;
 
@@ -51,12 +48,17 @@ import org.onionmx.tor.TorHealth;
  * is set; a Message-ID that Jakarta Mail built from the local host name is replaced (see {@code
  * docs/jakarta-mail.md}). Onion names go to Tor as names.
  *
- * <p>Each connected transport owns its resolver (with its SRV cache) and its mailer (with its pool
- * of open onion sessions), built from the session properties at {@code connect} and dropped at
- * {@link #close()}: keep one transport connected to send many messages.
+ * <p>Transports whose {@code mail.onion-smtp.*} configuration is equal share one delivery stack:
+ * the map (read once, and again when its files change on disk), the resolver with its SRV cache,
+ * the pool of open onion sessions and the Tor health monitor. So {@code Transport.send}, which
+ * connects and closes a transport for every message, reuses onion sessions as one long-connected
+ * transport does. A stack is closed once no transport has used it for {@code
+ * mail.onion-smtp.idle-timeout}; {@link OnionSmtp#shutdown()} closes them all. Recipients are
+ * grouped by the core's {@link OnionSender}: by normalised domain, each mailbox sent once, every
+ * address reported.
  */
 public final class OnionSmtpTransport extends Transport {
-  private OnionStack stack;
+  private SharedStacks.Lease lease;
   private ClearnetRelay relay;
 
   /**
@@ -102,7 +104,7 @@ public final class OnionSmtpTransport extends Transport {
             relayPort,
             user != null ? user : own("user"),
             password);
-    stack = OnionStack.open(settings);
+    lease = SharedStacks.instance().acquire(settings);
     relay = clearnet;
     setConnected(true);
     notifyConnectionListeners(ConnectionEvent.OPENED);
@@ -111,16 +113,17 @@ public final class OnionSmtpTransport extends Transport {
   /**
    * The Tor health monitor of this connection: onion failures per destination, recoveries ({@code
    * NEWNYM}, with {@code mail.onion-smtp.control.*} set), bootstrap. Poll its {@link
-   * TorHealth#snapshot() snapshot} or {@link TorHealth#addListener add a listener}. A new monitor
-   * comes with each {@code connect}.
+   * TorHealth#snapshot() snapshot} or {@link TorHealth#addListener add a listener}. Transports
+   * with the same {@code mail.onion-smtp.*} configuration share one monitor.
    *
    * @throws IllegalStateException if not connected
+   * @throws MessagingException if {@link OnionSmtp#shutdown()} closed the shared stack
    */
-  public synchronized TorHealth health() {
-    if (stack == null) {
+  public synchronized TorHealth health() throws MessagingException {
+    if (lease == null) {
       throw new IllegalStateException("not connected");
     }
-    return stack.health;
+    return lease.stack().health;
   }
 
   /** Always true: connecting opens nothing, routes are chosen per recipient. */
@@ -150,9 +153,8 @@ public final class OnionSmtpTransport extends Transport {
    *
    * @throws SendFailedException if a recipient was not sent; its chain holds one {@link
    *     OnionDeliveryException} per such recipient
-   * @throws MessagingException if {@code message} is not a {@code MimeMessage}, or onion-routed
-   *     recipients exist and the message has no sender (no envelope-from, {@code mail.smtp.from} or
-   *     From); nothing was sent then
+   * @throws MessagingException if {@code message} is not a {@code MimeMessage}, or the message has
+   *     no sender (no envelope-from, {@code mail.smtp.from} or From); nothing was sent then
    * @throws IllegalStateException if not connected
    */
   @Override
@@ -168,38 +170,42 @@ public final class OnionSmtpTransport extends Transport {
     if (addresses == null || addresses.length == 0) {
       throw new SendFailedException("no recipient addresses");
     }
+    OnionStack stack = lease.stack();
     SendResults results = new SendResults(addresses);
-    Map<String, List<Address>> byDomain = groupByDomain(addresses, results);
-    Map<String, CompletableFuture<Resolution>> lookups = new LinkedHashMap<>();
-    byDomain.forEach((domain, to) -> resolve(domain, to, lookups, results));
-
-    Map<String, Resolution> resolved = new LinkedHashMap<>();
-    lookups.forEach((domain, lookup) -> resolved.put(domain, lookup.join()));
-    List<Address> relayed = new ArrayList<>();
-    Map<Address, Resolution> relayRoutes = new LinkedHashMap<>();
-    Map<Resolution.Routed, List<Address>> routed = new LinkedHashMap<>();
-    for (Map.Entry<String, Resolution> e : resolved.entrySet()) {
-      List<Address> to = byDomain.get(e.getKey());
-      Resolution r = e.getValue();
-      if (r instanceof Resolution.Routed route) {
-        routed.put(route, to);
-      } else if (r instanceof Resolution.NoOnionRoute none) {
-        String refusal = refusal(none.domain());
-        if (refusal == null) {
-          relayed.addAll(to);
-          to.forEach(a -> relayRoutes.put(a, none));
-        } else {
-          to.forEach(a -> results.refused(a, none, refusal));
-        }
-      } else if (r instanceof Resolution.CouldNotTell unknown) {
-        to.forEach(a -> results.couldNotTell(a, unknown));
+    List<Address> recipients = new ArrayList<>();
+    List<String> mailboxes = new ArrayList<>();
+    for (Address a : addresses) {
+      if (a instanceof InternetAddress ia && ia.getAddress() != null) {
+        recipients.add(a);
+        mailboxes.add(ia.getAddress());
+      } else {
+        results.notAMailAddress(a, null);
       }
     }
-    if (!routed.isEmpty() || !relayed.isEmpty()) {
-      String mailFrom = routed.isEmpty() ? null : envelopeFrom(mime);
+    List<Address> relayed = new ArrayList<>();
+    Map<Address, Resolution> relayRoutes = new IdentityHashMap<>();
+    if (!recipients.isEmpty()) {
+      String mailFrom = envelopeFrom(mime);
       byte[] bytes = PrivateMessageId.write(mime); // also fixes the ID the relay sends
-      for (Map.Entry<Resolution.Routed, List<Address>> e : routed.entrySet()) {
-        deliver(e.getKey(), mailFrom, e.getValue(), bytes, results);
+      SendReport report = stack.sender.send(mailFrom, mailboxes, bytes);
+      for (int i = 0; i < recipients.size(); i++) {
+        Address a = recipients.get(i);
+        RecipientOutcome outcome = report.get(i);
+        if (outcome instanceof RecipientOutcome.Onion onion) {
+          results.onion(a, onion.route(), onion.result());
+        } else if (outcome instanceof RecipientOutcome.NoRoute none) {
+          String refusal = refusal(stack.settings, none.resolution().domain());
+          if (refusal == null) {
+            relayed.add(a);
+            relayRoutes.put(a, none.resolution());
+          } else {
+            results.refused(a, none.resolution(), refusal);
+          }
+        } else if (outcome instanceof RecipientOutcome.CouldNotTell unknown) {
+          results.couldNotTell(a, unknown.resolution());
+        } else if (outcome instanceof RecipientOutcome.InvalidAddress invalid) {
+          results.notAMailAddress(a, new IllegalArgumentException(invalid.reason()));
+        }
       }
     }
     if (!relayed.isEmpty()) {
@@ -218,77 +224,14 @@ public final class OnionSmtpTransport extends Transport {
   }
 
   /** Why a domain without a route must not go to the relay, or null if it may. */
-  private String refusal(String domain) {
-    if (stack.settings.requireOnion().contains(domain)) {
+  private static String refusal(OnionSmtpSettings settings, String domain) {
+    if (settings.requireOnion().contains(domain)) {
       return "it is in " + OnionSmtpSettings.PREFIX + "require-onion";
     }
-    if (stack.settings.policy() == OnionSmtpSettings.Policy.ONION_ONLY) {
+    if (settings.policy() == OnionSmtpSettings.Policy.ONION_ONLY) {
       return OnionSmtpSettings.PREFIX + "policy is onion-only";
     }
     return null;
-  }
-
-  /** Groups Internet addresses by lower-case domain; records the others as invalid. */
-  private static Map<String, List<Address>> groupByDomain(
-      Address[] addresses, SendResults results) {
-    Map<String, List<Address>> byDomain = new LinkedHashMap<>();
-    Set<String> seen = new HashSet<>();
-    for (Address a : addresses) {
-      String address = a instanceof InternetAddress ia ? ia.getAddress() : null;
-      int at = address == null ? -1 : address.lastIndexOf('@');
-      if (at < 1 || at == address.length() - 1) {
-        results.notAMailAddress(a, null);
-      } else if (seen.add(address)) {
-        String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
-        byDomain.computeIfAbsent(domain, d -> new ArrayList<>()).add(a);
-      }
-    }
-    return byDomain;
-  }
-
-  private void resolve(
-      String domain,
-      List<Address> to,
-      Map<String, CompletableFuture<Resolution>> lookups,
-      SendResults results) {
-    try {
-      lookups.put(domain, stack.resolver.resolveAsync(domain).toCompletableFuture());
-    } catch (IllegalArgumentException e) { // an invalid domain or .onion name
-      to.forEach(a -> results.notAMailAddress(a, e));
-    }
-  }
-
-  private void deliver(
-      Resolution.Routed route, String mailFrom, List<Address> to, byte[] bytes, SendResults results)
-      throws MessagingException {
-    List<Address> valid = new ArrayList<>(to);
-    List<String> recipients = new ArrayList<>();
-    to.forEach(a -> recipients.add(((InternetAddress) a).getAddress()));
-    Envelope envelope;
-    try {
-      envelope = new Envelope(mailFrom, recipients);
-    } catch (IllegalArgumentException e) { // the core refuses an RCPT TO address: find which
-      valid.clear();
-      recipients.clear();
-      for (Address a : to) {
-        String r = ((InternetAddress) a).getAddress();
-        try {
-          Envelope.of(mailFrom, r);
-          valid.add(a);
-          recipients.add(r);
-        } catch (IllegalArgumentException refused) {
-          results.notAMailAddress(a, refused);
-        }
-      }
-      if (valid.isEmpty()) {
-        return;
-      }
-      envelope = new Envelope(mailFrom, recipients);
-    }
-    DeliveryReport report = stack.mailer.deliver(route, envelope, bytes);
-    for (int i = 0; i < valid.size(); i++) {
-      results.onion(valid.get(i), route, report.results().get(i)); // in envelope order
-    }
   }
 
   /** The reverse path, as Angus's SMTP transport chooses it, but never the local user or host. */
@@ -321,7 +264,11 @@ public final class OnionSmtpTransport extends Transport {
     return from;
   }
 
-  /** Closes the relay connection and the onion sessions. */
+  /**
+   * Closes the relay connection and lets go of the shared onion stack, whose sessions stay open for
+   * the next transport with the same configuration until they have been idle for {@code
+   * mail.onion-smtp.idle-timeout}.
+   */
   @Override
   public synchronized void close() throws MessagingException {
     try {
@@ -330,9 +277,9 @@ public final class OnionSmtpTransport extends Transport {
       }
     } finally {
       relay = null;
-      if (stack != null) {
-        stack.close();
-        stack = null;
+      if (lease != null) {
+        lease.release();
+        lease = null;
       }
       super.close();
     }

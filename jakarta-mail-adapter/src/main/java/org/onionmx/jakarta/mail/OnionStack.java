@@ -6,10 +6,12 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import org.onionmx.deliver.OnionMailer;
+import org.onionmx.deliver.OnionSender;
 import org.onionmx.deliver.TlsMode;
 import org.onionmx.resolve.MapException;
 import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionResolver;
+import org.onionmx.resolve.WatchedMap;
 import org.onionmx.tor.TorControl;
 import org.onionmx.tor.TorControlException;
 import org.onionmx.tor.TorHealth;
@@ -19,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that turns {@link OnionSmtpSettings} into the core's resolver, health monitor and
- * mailer. One stack per connected {@link OnionSmtpTransport}: the resolver's SRV cache, the
- * mailer's pool of open onion sessions and the control connection live as long as the connection
- * and are dropped by {@link #close()}.
+ * mailer. One stack per distinct configuration, shared by every {@link OnionSmtpTransport} with
+ * that configuration ({@link SharedStacks}): the map (re-read when its files change), the
+ * resolver's SRV cache, the mailer's pool of open onion sessions and the control connection live
+ * as long as the stack and are dropped by {@link #close()}.
  *
  * <p>With {@code mail.onion-smtp.control.*} set, the stack connects to Tor's control port so that
  * the health monitor can signal {@code NEWNYM}. A control port that refuses the cookie or password,
@@ -36,6 +39,8 @@ final class OnionStack implements AutoCloseable {
   final OnionSmtpSettings settings;
   final OnionResolver resolver;
   final OnionMailer mailer;
+  final OnionSender sender;
+  final WatchedMap map; // null without map files
   final TorHealth health;
   private final TorControl control;
 
@@ -43,11 +48,14 @@ final class OnionStack implements AutoCloseable {
       OnionSmtpSettings settings,
       OnionResolver resolver,
       OnionMailer mailer,
+      WatchedMap map,
       TorHealth health,
       TorControl control) {
     this.settings = settings;
     this.resolver = resolver;
     this.mailer = mailer;
+    this.sender = OnionSender.of(resolver, mailer);
+    this.map = map;
     this.health = health;
     this.control = control;
   }
@@ -88,8 +96,13 @@ final class OnionStack implements AutoCloseable {
 
   private static OnionStack open(OnionSmtpSettings s, TorHealth health, TorControl control)
       throws MessagingException {
-    OnionResolver.Builder resolver =
-        OnionResolver.newBuilder().map(map(s)).srv(s.srv()).dnssec(s.dnssec());
+    WatchedMap map = map(s);
+    OnionResolver.Builder resolver = OnionResolver.newBuilder().srv(s.srv()).dnssec(s.dnssec());
+    if (map != null) {
+      resolver.mapSource(map);
+    } else {
+      resolver.map(s.bundledMap() ? OnionMap.bundled() : OnionMap.empty());
+    }
     if (!s.dnsServers().isEmpty()) {
       resolver.dnsServers(s.dnsServers());
     }
@@ -113,9 +126,12 @@ final class OnionStack implements AutoCloseable {
     if (s.ehlo() != null) {
       property("ehlo", () -> mailer.ehloName(s.ehlo()));
     }
-    for (Map.Entry<String, String> pin : s.pins().entrySet()) {
-      property("tls.pin." + pin.getKey(), () -> mailer.pin(pin.getKey(), pin.getValue()));
+    for (Map.Entry<String, List<String>> pins : s.pins().entrySet()) {
+      for (String pin : pins.getValue()) {
+        property("tls.pin." + pins.getKey(), () -> mailer.pin(pins.getKey(), pin));
+      }
     }
+    mailer.idleTimeout(s.idleTimeout());
     TorSocksConnector connector = tor.build();
     if (s.dnsOverTor()) {
       if (s.dnsServers().isEmpty()) {
@@ -129,7 +145,7 @@ final class OnionStack implements AutoCloseable {
       resolver.dnsOverTor(connector);
     }
     mailer.streamOpener(connector).health(health);
-    return new OnionStack(s, resolver.build(), mailer.build(), health, control);
+    return new OnionStack(s, resolver.build(), mailer.build(), map, health, control);
   }
 
   /**
@@ -217,10 +233,13 @@ final class OnionStack implements AutoCloseable {
     }
   }
 
-  private static OnionMap map(OnionSmtpSettings s) throws MessagingException {
+  /** The map files, watched for changes, or null if there are none. */
+  private static WatchedMap map(OnionSmtpSettings s) throws MessagingException {
+    if (s.maps().isEmpty()) {
+      return null;
+    }
     try {
-      OnionMap files = s.maps().isEmpty() ? OnionMap.empty() : OnionMap.load(s.maps());
-      return s.bundledMap() ? OnionMap.bundled().merge(files) : files;
+      return WatchedMap.load(s.maps(), s.bundledMap() ? OnionMap.bundled() : OnionMap.empty());
     } catch (IOException | MapException e) {
       throw new MessagingException(
           OnionSmtpSettings.PREFIX + "map: cannot read " + s.maps() + ": " + e.getMessage(), e);

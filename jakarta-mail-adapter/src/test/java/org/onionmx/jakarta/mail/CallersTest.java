@@ -115,6 +115,29 @@ class CallersTest {
   }
 
   @Test
+  void anOnionOnlySpringSenderNeedsNoHostAndSharesOneSessionAcrossSends() throws Exception {
+    Properties p = world.properties();
+    p.remove("mail.smtp.host");
+    p.remove("mail.smtp.port");
+    p.setProperty("mail.onion-smtp.policy", "onion-only");
+    JavaMailSenderImpl sender = new JavaMailSenderImpl(); // no setHost: nothing to relay to
+    sender.setProtocol(OnionSmtp.PROTOCOL);
+    sender.setJavaMailProperties(p);
+
+    for (int i = 0; i < 3; i++) {
+      sender.send(simple("bob@" + PINNED));
+    }
+    MailSendException refused =
+        assertThrows(MailSendException.class, () -> sender.send(simple("erin@" + CLEAR)));
+
+    assertEquals(3, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.tor.connects().size()); // Spring's transport per call, one session
+    assertEquals(0, world.relay.getReceivedMessages().length);
+    assertInstanceOf(
+        SendFailedException.class, refused.getFailedMessages().values().iterator().next());
+  }
+
+  @Test
   void springSenderReportsTheFailedMessageWithItsCause() throws Exception {
     MailSendException e =
         assertThrows(

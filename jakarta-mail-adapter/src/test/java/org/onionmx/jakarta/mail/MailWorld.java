@@ -93,6 +93,7 @@ final class MailWorld implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    OnionSmtp.shutdown(); // the stacks built for this world's ports
     tor.close();
     dns.close();
     strict.close();

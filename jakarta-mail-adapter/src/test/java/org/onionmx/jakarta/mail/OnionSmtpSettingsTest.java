@@ -121,7 +121,7 @@ class OnionSmtpSettingsTest {
     assertEquals(OnionSmtpSettings.Policy.ONION_ONLY, s.policy());
     assertEquals(Set.of("riseup.net", "systemli.org"), s.requireOnion());
     assertEquals(OnionSmtpSettings.Starttls.REQUIRED, s.starttls());
-    assertEquals(Map.of("example.org", "sha256/AAAA"), s.pins());
+    assertEquals(Map.of("example.org", List.of("sha256/AAAA")), s.pins());
     assertEquals("mx.example.org", s.ehlo());
     assertFalse(s.pipelining());
     assertEquals(Duration.ofSeconds(30), s.connectTimeout());
@@ -199,5 +199,78 @@ class OnionSmtpSettingsTest {
         OnionSmtpSettings.from(props("mail.onion-smtp.socks.host", "localhost"))
             .socksAddress()
             .isLoopbackAddress());
+  }
+
+  @Test
+  void integerAndBooleanValuesAreReadAsAngusReadsThem() {
+    Properties p = new Properties();
+    p.put("mail.onion-smtp.socks.port", 9150);
+    p.put("mail.onion-smtp.pipelining", Boolean.FALSE);
+    p.put("mail.onion-smtp.timeout", 120_000);
+    p.put("mail.onion-smtp.idle-timeout", 5_000L);
+
+    OnionSmtpSettings s = OnionSmtpSettings.from(p);
+
+    assertEquals(9150, s.socksPort());
+    assertTrue(s.socksConfigured());
+    assertFalse(s.pipelining());
+    assertEquals(Duration.ofMinutes(2), s.timeout());
+    assertEquals(Duration.ofSeconds(5), s.idleTimeout());
+  }
+
+  @Test
+  void anUnknownKeyWithANonStringValueIsStillRefused() {
+    Properties p = new Properties();
+    p.put("mail.onion-smtp.sock.port", 9150);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> OnionSmtpSettings.from(p));
+    assertTrue(e.getMessage().contains("mail.onion-smtp.sock.port"), e.getMessage());
+  }
+
+  @Test
+  void valuesBehindDefaultsAreRead() {
+    Properties defaults = props("mail.onion-smtp.socks.port", "9150");
+    Properties p = new Properties(defaults);
+    assertEquals(9150, OnionSmtpSettings.from(p).socksPort());
+  }
+
+  @Test
+  void aDomainTakesABackupPinForAKeyRollOver() {
+    OnionSmtpSettings s =
+        OnionSmtpSettings.from(
+            props("mail.onion-smtp.tls.pin.example.org", "sha256/AAAA, sha256/BBBB"));
+    assertEquals(Map.of("example.org", List.of("sha256/AAAA", "sha256/BBBB")), s.pins());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OnionSmtpSettings.from(props("mail.onion-smtp.tls.pin.example.org", "sha256/A, B")));
+  }
+
+  @Test
+  void angusSocksPropertiesGetOneWarningSayingWhatToSetInstead() {
+    Properties p = props("mail.smtp.socks.host", "127.0.0.1");
+    p.put("mail.smtp.socks.port", 9050);
+    List<String> warnings = OnionSmtpSettings.from(p).warnings();
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("mail.onion-smtp.socks.host"), warnings.get(0));
+  }
+
+  @Test
+  void theProtocolWithoutItsRfc822MappingGetsAWarning() {
+    List<String> warnings =
+        OnionSmtpSettings.from(props("mail.transport.protocol", "onion-smtp")).warnings();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("mail.transport.protocol.rfc822"), warnings.get(0));
+    assertEquals(
+        List.of(), OnionSmtpSettings.from(OnionSmtp.useForAllMail(new Properties())).warnings());
+  }
+
+  @Test
+  void equalPropertiesGiveEqualSettingsAndOneDifferenceDoesNot() {
+    Properties a = props("mail.onion-smtp.socks.port", "9150");
+    Properties b = new Properties();
+    b.put("mail.onion-smtp.socks.port", 9150);
+    assertEquals(OnionSmtpSettings.from(a), OnionSmtpSettings.from(b));
+    b.put("mail.onion-smtp.ehlo", "mx.example.org");
+    assertFalse(OnionSmtpSettings.from(a).equals(OnionSmtpSettings.from(b)));
   }
 }

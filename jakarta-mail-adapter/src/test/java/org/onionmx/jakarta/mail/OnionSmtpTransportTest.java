@@ -319,6 +319,21 @@ class OnionSmtpTransportTest {
   }
 
   @Test
+  void repeatedRelayRecipientIsSentOnceAndEverySpellingListed() throws Exception {
+    MailWorld.Events events = new MailWorld.Events();
+    Session session = world.session();
+    Address[] to = to("erin@" + CLEAR, "Erin@" + CLEAR, "bob@" + PINNED, "bob@" + PINNED);
+    try (Transport t = connected(world.properties(), events)) {
+      t.sendMessage(message(session), to);
+      TransportEvent e = events.next();
+      assertEquals(TransportEvent.MESSAGE_DELIVERED, e.getType());
+      assertEquals(4, e.getValidSentAddresses().length);
+    }
+    assertEquals(1, world.relay.getReceivedMessages().length);
+    assertEquals(1, world.onionServer.getReceivedMessages().length);
+  }
+
+  @Test
   void dnsOverTorSendsTheSrvLookUpThroughTheSocksPortOnly() throws Exception {
     world.tor.route("127.0.0.1", world.dns.port()); // the "exit" reaches the configured server
     Properties p = world.properties();
