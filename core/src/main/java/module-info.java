@@ -8,6 +8,7 @@ module org.onionmx.core {
   requires org.eclipse.angus.mail;
   requires org.dnsjava;
   requires org.yaml.snakeyaml;
+  requires com.ibm.icu;
   requires org.slf4j;
   requires jtorctl;
 

@@ -27,7 +27,28 @@ final class MapCollector {
   private final Map<String, DeadBuilder> dead = new LinkedHashMap<>();
   private final List<Problem> problems = new ArrayList<>();
 
-  private record Origin(OnionTarget target, String source) {}
+  private final List<OnionMap.DuplicateKey> duplicates = new ArrayList<>();
+
+  /** A target's first source, and the last source and line where it was a YAML key. */
+  private static final class Origin {
+    final OnionTarget target;
+    final String source;
+    String keySource;
+    int keyLine;
+
+    Origin(OnionTarget target, String source) {
+      this.target = target;
+      this.source = source;
+    }
+
+    OnionTarget target() {
+      return target;
+    }
+
+    String source() {
+      return source;
+    }
+  }
 
   private static final class DeadBuilder {
     final String source;
@@ -101,6 +122,28 @@ final class MapCollector {
     }
   }
 
+  /**
+   * Records that {@code key} is a YAML key on {@code line} of {@code source}; {@code shared} is its
+   * target from {@link #target}, or null for a key that is not a usable onion. A key already seen
+   * in the same source is a {@linkplain OnionMap.DuplicateKey duplicate}.
+   */
+  void key(String source, int line, String key, OnionTarget shared) {
+    if (shared == null) {
+      DeadBuilder before = dead.get(source + '\0' + key);
+      if (before != null) {
+        duplicates.add(new OnionMap.DuplicateKey(source, line, before.line, key));
+      }
+      return;
+    }
+    Origin origin = targets.get(shared);
+    if (source.equals(origin.keySource)) {
+      duplicates.add(new OnionMap.DuplicateKey(source, line, origin.keyLine, key));
+    } else {
+      origin.keySource = source;
+      origin.keyLine = line;
+    }
+  }
+
   /** Adds normalised domains to the dead entry of {@code onion} in {@code source}. */
   void dead(String source, int line, String onion, Reason reason, List<String> domains) {
     dead.computeIfAbsent(source + '\0' + onion, k -> new DeadBuilder(source, line, onion, reason))
@@ -114,6 +157,7 @@ final class MapCollector {
     for (DeadEntry d : map.deadEntries()) {
       dead(d.source(), d.line(), d.onion(), d.reason(), d.domains());
     }
+    duplicates.addAll(map.duplicateKeys());
   }
 
   /**
@@ -129,7 +173,7 @@ final class MapCollector {
     for (DeadBuilder d : dead.values()) {
       deadEntries.add(new DeadEntry(d.source, d.line, d.onion, List.copyOf(d.domains), d.reason));
     }
-    return new OnionMap(routes, deadEntries);
+    return new OnionMap(routes, deadEntries, duplicates);
   }
 
   /** {@code 'text'}, shortened to 80 characters, control characters escaped. */

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * An onion map that cannot be used: a syntax error, a line that is not a map entry, an invalid
- * domain, or a domain mapped to two different onions. {@link #problems()} lists every problem found
- * (up to 100; reading stops after that), each with its source and line.
+ * domain, a domain mapped to two different onions, or files too large for this JVM's heap (refused
+ * before reading them). {@link #problems()} lists every problem found (up to 100; reading stops
+ * after that), each with its source and line.
  *
  * <p>This is a checked exception but not an {@link java.io.IOException}: the file was read, its
  * content is wrong. Invalid or v2 onion <em>names</em> are not problems but {@linkplain

@@ -38,14 +38,55 @@ import java.util.TreeMap;
  * {@linkplain #bundled() bundled}.
  */
 public final class OnionMap {
-  /** The most characters one source may have (checked while reading): 256 Mi. */
+  /**
+   * The most characters one source may have (checked while reading): 256 Mi. Loading a map that
+   * size needs about 1.2 GB of heap ({@link #heapNeeded}).
+   */
   static final int MAX_CHARS = 256 * 1024 * 1024;
+
+  /**
+   * Heap needed per byte of map file, in tenths: 45, so 4.5 bytes. Measured with JDK 17 and G1 (the
+   * smallest {@code -Xmx} that loads the map): 100,000 domains with one onion each (8.9 MB of YAML)
+   * load in 48 MB but not 32 MB; 1,000,000 domains with one onion each (89.9 MB) in 320 MB but not
+   * 256 MB; 1,000,000 domains, ten per onion (30.5 MB), in 128 MB. The loaded map keeps about 250
+   * bytes per domain with an onion of its own, 120 with ten domains per onion.
+   */
+  static final long HEAP_TENTHS_PER_FILE_BYTE = 45;
+
+  /** Heap a load needs besides the map itself: parser buffers, the collector's working sets. */
+  static final long HEAP_BASE = 16L * 1024 * 1024;
 
   private static final OnionMap EMPTY = new OnionMap(Map.of(), List.of());
   private static final String BUNDLED = "onionmx-map.yml";
 
   private final Map<String, OnionTarget> routes;
   private final List<DeadEntry> dead;
+  private final List<DuplicateKey> duplicates;
+
+  /**
+   * A key that appears twice in one YAML map. Both lists of domains are routed (merged), but YAML
+   * says keys are unique and other readers of the same file (onionrouter, the conversion script)
+   * keep only the last list, so the file means different things to different readers.
+   *
+   * @param source the source it was read from
+   * @param line the 1-based line of the repeated key
+   * @param firstLine the 1-based line where the key first appeared
+   * @param key the key as written the second time
+   */
+  public record DuplicateKey(String source, int line, int firstLine, String key) {
+    /** {@code source:line: message}, naming the key (control characters escaped). */
+    @Override
+    public String toString() {
+      return source
+          + ":"
+          + line
+          + ": the key "
+          + MapCollector.quote(key)
+          + " appears again (first on line "
+          + firstLine
+          + "); both domain lists are routed, but other YAML readers keep only the last";
+    }
+  }
 
   /**
    * A map entry that is never routed because its onion is not a usable v3 address.
@@ -72,8 +113,18 @@ public final class OnionMap {
   }
 
   OnionMap(Map<String, OnionTarget> routes, List<DeadEntry> dead) {
+    this(routes, dead, List.of());
+  }
+
+  OnionMap(Map<String, OnionTarget> routes, List<DeadEntry> dead, List<DuplicateKey> duplicates) {
     this.routes = Collections.unmodifiableMap(routes);
     this.dead = List.copyOf(dead);
+    this.duplicates = List.copyOf(duplicates);
+  }
+
+  /** Keys that appear more than once in one YAML source, in the order found (warnings). */
+  public List<DuplicateKey> duplicateKeys() {
+    return duplicates;
   }
 
   /** A map with no entries. */
@@ -124,6 +175,34 @@ public final class OnionMap {
    * @throws MapException listing every problem found in the files, with file names and lines
    */
   public static OnionMap load(List<Path> files) throws IOException, MapException {
+    return load(files, Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * {@link #load(List)} for a JVM whose heap may grow to {@code maxHeap} bytes: refuses at once,
+   * before reading, maps whose size says they need more ({@link #heapNeeded}), rather than failing
+   * with an {@link OutOfMemoryError} minutes into the load.
+   */
+  static OnionMap load(List<Path> files, long maxHeap) throws IOException, MapException {
+    long bytes = 0;
+    for (Path file : files) {
+      if (Files.isRegularFile(file)) {
+        bytes += Files.size(file);
+      }
+    }
+    long needed = heapNeeded(bytes);
+    if (needed > maxHeap) {
+      String source = files.size() == 1 ? files.get(0).toString() : files.size() + " map files";
+      throw new MapException(
+          List.of(
+              new MapException.Problem(
+                  source,
+                  0,
+                  String.format(
+                      "%d MB of map needs about %d MB of heap to load; this JVM may use at most"
+                          + " %d MB (-Xmx): raise -Xmx or load a smaller map",
+                      bytes / 1_000_000, needed / 1_000_000, maxHeap / 1_000_000))));
+    }
     MapCollector out = new MapCollector();
     for (Path file : files) {
       try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -149,6 +228,14 @@ public final class OnionMap {
     MapCollector out = new MapCollector();
     read(reader, sourceName, MAX_CHARS, out);
     return out.build();
+  }
+
+  /**
+   * The heap, in bytes, that loading map files of {@code fileBytes} bytes in all needs: 4.5 bytes
+   * per file byte plus 16 MiB (see {@link #HEAP_TENTHS_PER_FILE_BYTE} for the measurements).
+   */
+  static long heapNeeded(long fileBytes) {
+    return fileBytes / 10 * HEAP_TENTHS_PER_FILE_BYTE + HEAP_BASE;
   }
 
   /** Reads one source into {@code out}, with at most {@code maxChars} characters. */

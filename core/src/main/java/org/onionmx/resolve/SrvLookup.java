@@ -123,6 +123,16 @@ final class SrvLookup {
             });
   }
 
+  /** The exception's message, or its kind when it has none (a refused query has none). */
+  private static String describe(Throwable e) {
+    if (e instanceof java.net.PortUnreachableException) {
+      return "refused (ICMP port unreachable: no DNS server at that address)"
+          + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
   private SrvAnswer failure(Name qname, Throwable error) {
     Throwable e = error;
     while ((e instanceof CompletionException || e instanceof ExecutionException)
@@ -135,7 +145,7 @@ final class SrvLookup {
     }
     if (e instanceof IOException) {
       return new SrvAnswer.Failed(
-          FailureReason.NETWORK, "DNS query for " + qname + " SRV failed: " + e.getMessage(), e);
+          FailureReason.NETWORK, "DNS query for " + qname + " SRV failed: " + describe(e), e);
     }
     return new SrvAnswer.Failed(
         FailureReason.MALFORMED, "unusable DNS answer for " + qname + " SRV: " + e, e);

@@ -147,6 +147,7 @@ final class YamlMapReader {
     } catch (InvalidOnionAddressException ex) {
       invalid = ex;
     }
+    out.key(source, keyLine, key, target);
     List<String> deadDomains = new ArrayList<>();
     Event e = next();
     if (e instanceof ScalarEvent scalar) {

@@ -70,7 +70,14 @@ record DnsComparison(int agreements, int disagreements, int withoutSrv, int fail
         verdict = "could not tell: " + ((Resolution.CouldNotTell) resolution).detail();
         failed++;
       }
-      out.println(entry.getKey() + '\t' + entry.getValue() + '\t' + srv + '\t' + verdict);
+      out.println(
+          Escape.field(entry.getKey())
+              + '\t'
+              + entry.getValue()
+              + '\t'
+              + Escape.field(srv)
+              + '\t'
+              + Escape.field(verdict));
     }
     if (terminal) {
       err.println();

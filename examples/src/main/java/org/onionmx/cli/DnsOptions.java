@@ -32,7 +32,8 @@ final class DnsOptions {
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      description = "Per-query DNS timeout in seconds (default: ${DEFAULT-VALUE}).")
+      converter = OptionValues.PositiveSeconds.class,
+      description = "Per-query DNS timeout in seconds, more than 0 (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds = 5;
 
   @Option(

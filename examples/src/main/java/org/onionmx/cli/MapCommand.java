@@ -36,13 +36,16 @@ final class MapCommand implements Runnable {
   /**
    * {@code map check FILE...}: prints every problem as {@code file:line: message}, then a summary.
    * Syntax errors, conflicts and mistyped onions (bad checksum, length or alphabet) are errors; v2
-   * entries are warnings, because the public map still lists some, unless {@code --strict}.
+   * entries and keys repeated in one YAML file are warnings (the public map still lists v2
+   * entries), unless {@code --strict}.
    */
   @Command(name = "check", description = "Validate maps: syntax, v3 checksums, v2, conflicts.")
   static final class Check implements Callable<Integer> {
     @Option(
         names = "--strict",
-        description = "Treat v2 entries, and with --against-dns disagreements, as errors too.")
+        description =
+            "Treat v2 entries, repeated YAML keys, and with --against-dns disagreements, as errors"
+                + " too.")
     boolean strict;
 
     @Option(
@@ -69,7 +72,7 @@ final class MapCommand implements Runnable {
           map = OnionMap.load(file);
         } catch (MapException e) {
           for (MapException.Problem problem : e.problems()) {
-            out.println("error: " + problem);
+            out.println("error: " + Escape.field(problem.toString()));
           }
           errors += e.problems().size();
           continue;
@@ -78,15 +81,25 @@ final class MapCommand implements Runnable {
           boolean error = strict || dead.reason() != InvalidOnionAddressException.Reason.V2;
           out.println(
               (error ? "error: " : "warning: ")
-                  + dead.source()
+                  + Escape.field(dead.source())
                   + (dead.line() > 0 ? ":" + dead.line() : "")
                   + ": "
-                  + dead.onion()
+                  + Escape.field(dead.onion())
                   + " is never routed ("
                   + dead.reason().text()
                   + "); domains: "
-                  + (dead.domains().isEmpty() ? "none" : String.join(", ", dead.domains())));
+                  + (dead.domains().isEmpty()
+                      ? "none"
+                      : Escape.field(String.join(", ", dead.domains()))));
           if (error) {
+            errors++;
+          } else {
+            warnings++;
+          }
+        }
+        for (OnionMap.DuplicateKey duplicate : map.duplicateKeys()) {
+          out.println((strict ? "error: " : "warning: ") + Escape.field(duplicate.toString()));
+          if (strict) {
             errors++;
           } else {
             warnings++;
@@ -96,7 +109,7 @@ final class MapCommand implements Runnable {
           merged = merged.merge(map);
         } catch (MapException e) {
           for (MapException.Problem problem : e.problems()) {
-            out.println("error: " + problem);
+            out.println("error: " + Escape.field(problem.toString()));
           }
           errors += e.problems().size();
         }

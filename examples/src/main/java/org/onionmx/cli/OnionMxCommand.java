@@ -2,6 +2,10 @@ package org.onionmx.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +15,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Exit codes are part of the contract: {@value #OK} when every domain is routed or a check
  * passes, {@value #NO_ROUTE} when some domain has no onion route or a check finds problems, {@value
- * #USAGE} on usage errors, {@value #LOOKUP_ERROR} when a look-up could not tell.
+ * #USAGE} on usage errors (a bad option value too), {@value #LOOKUP_ERROR} when a look-up could not
+ * tell, a file could not be read, or anything unexpected happened (an {@link Error} included).
  */
 @Command(
     name = "onionmx",
@@ -63,10 +68,19 @@ public final class OnionMxCommand implements Runnable {
   /**
    * Runs the tool with the given streams, for embedding and tests.
    *
+   * <p>Never throws: an unexpected exception or {@link Error} (an {@link OutOfMemoryError}, a
+   * {@link StackOverflowError}) is one line on {@code err} and exit code {@value #LOOKUP_ERROR}, so
+   * that a wrapper retries instead of bouncing; {@code --verbose} adds the stack trace.
+   *
    * @return the exit code
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     OnionMxCommand top = new OnionMxCommand();
+    return execute(commandLine(top, out, err), top, args, err);
+  }
+
+  /** The command line of the tool, with its exit-code contract and error handlers in place. */
+  static CommandLine commandLine(OnionMxCommand top, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(top);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
@@ -74,31 +88,73 @@ public final class OnionMxCommand implements Runnable {
     cli.setExitCodeExceptionMapper(e -> LOOKUP_ERROR);
     cli.getCommandSpec().exitCodeOnUsageHelp(OK);
     cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          // One clear line, never a stack trace, unless --verbose.
-          err.println("onionmx: " + describe(e));
-          if (top.verbose) {
-            e.printStackTrace(err);
-          }
-          err.flush();
-          return LOOKUP_ERROR;
-        });
+        (e, commandLine, parseResult) -> unexpected(e, top.verbose, err));
     cli.setParameterExceptionHandler(
         (e, args1) -> {
-          err.println("onionmx: " + e.getMessage());
+          err.println("onionmx: " + Escape.field(e.getMessage()));
           err.println("Try 'onionmx --help' for more information.");
           err.flush();
           return USAGE;
         });
-    int code = cli.execute(args);
-    out.flush();
+    return cli;
+  }
+
+  /** Executes {@code args} on {@code cli}; whatever escapes the command ends as exit code 3. */
+  static int execute(CommandLine cli, OnionMxCommand top, String[] args, PrintWriter err) {
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (Throwable e) { // NOPMD: the exit-code contract covers every failure, Errors too
+      code = unexpected(e, top.verbose, err);
+    }
+    cli.getOut().flush();
     err.flush();
     return code;
   }
 
+  /** One line, never a stack trace unless --verbose; exit code 3 (retry, never bounce). */
+  private static int unexpected(Throwable e, boolean verbose, PrintWriter err) {
+    try {
+      err.println("onionmx: " + describe(e));
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+    } catch (Throwable ignored) { // NOPMD: out of memory even for the message: the code still holds
+      // nothing more can be said
+    }
+    return LOOKUP_ERROR;
+  }
+
   private static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    if (e instanceof Error) {
+      // Errors are never expected: name the class, so "out of memory" is not mistaken for a reason
+      return "internal error: "
+          + e.getClass().getName()
+          + (message == null || message.isBlank() ? "" : ": " + Escape.field(message));
+    }
+    if (e instanceof FileSystemException file && file.getFile() != null) {
+      // the JDK's message is the bare path: name the file and say what is wrong with it
+      return Escape.field(file.getFile()) + ": " + fileReason(file);
+    }
+    return message == null || message.isBlank()
+        ? e.getClass().getSimpleName()
+        : Escape.field(message);
+  }
+
+  private static String fileReason(FileSystemException e) {
+    if (e instanceof NoSuchFileException) {
+      return "No such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "Permission denied";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "Not a directory";
+    }
+    String reason = e.getReason();
+    return reason == null || reason.isBlank() ? e.getClass().getSimpleName() : Escape.field(reason);
   }
 
   /** The version from the jar's manifest, or "development" when run from classes. */

@@ -1,8 +1,10 @@
 package org.onionmx.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,6 +38,7 @@ final class PostfixTableCommand implements Callable<Integer> {
   @Option(
       names = "--own-domain",
       paramLabel = "DOMAIN",
+      converter = OptionValues.Domain.class,
       description =
           "A domain of this server: answered '200 :' (the default transport). Repeatable.")
   List<String> ownDomains = new ArrayList<>();
@@ -43,14 +46,27 @@ final class PostfixTableCommand implements Callable<Integer> {
   @Option(
       names = "--transport",
       paramLabel = "NAME",
+      converter = OptionValues.TransportName.class,
       description = "Postfix transport named in routes (default: ${DEFAULT-VALUE}).")
   String transport = "smtptor";
 
   @Option(
       names = "--max-clients",
       paramLabel = "N",
-      description = "Most client connections at once (default: ${DEFAULT-VALUE}).")
+      converter = OptionValues.PositiveCount.class,
+      description =
+          "Most client connections (and worker threads) at once; one more gets '400 too many"
+              + " clients' (default: ${DEFAULT-VALUE}).")
   int maxClients = 256;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "SECONDS",
+      converter = OptionValues.PositiveWholeSeconds.class,
+      description =
+          "A client must send each whole request line within this time, counted from the"
+              + " connection or the previous reply, or is closed (default: ${DEFAULT-VALUE}).")
+  long idleTimeoutSeconds = 300;
 
   @Mixin ResolverOptions resolverOptions;
 
@@ -58,13 +74,29 @@ final class PostfixTableCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TcpTableServer server =
+    PrintWriter err = spec.commandLine().getErr();
+    TcpTableServer.Builder builder =
         TcpTableServer.newBuilder()
             .listen(listen)
             .resolver(resolverOptions.builder().ownDomains(ownDomains).build())
             .transport(transport)
             .maxClients(maxClients)
-            .start();
+            .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+    if (!listen.getAddress().isLoopbackAddress()) {
+      err.println(
+          "onionmx: warning: listening on "
+              + Addresses.format(listen)
+              + ": any host that can reach this address can query the map (tcp_table has no"
+              + " authentication) and learn which domains are pinned; prefer 127.0.0.1 or a"
+              + " firewall");
+      err.flush();
+    }
+    TcpTableServer server;
+    try {
+      server = builder.start();
+    } catch (IOException e) {
+      throw new IOException(Addresses.format(listen) + ": " + reason(e), e);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -72,12 +104,11 @@ final class PostfixTableCommand implements Callable<Integer> {
                 () -> {
                   try {
                     server.close();
-                  } catch (java.io.IOException e) {
+                  } catch (IOException e) {
                     // exiting anyway
                   }
                   stopped.countDown();
                 }));
-    PrintWriter err = spec.commandLine().getErr();
     InetSocketAddress bound = server.address();
     err.println(
         "onionmx: tcp_table listening on "
@@ -88,5 +119,15 @@ final class PostfixTableCommand implements Callable<Integer> {
     err.flush();
     stopped.await();
     return OnionMxCommand.OK;
+  }
+
+  /** "address already in use", from the JDK's "Address already in use" or its class name. */
+  private static String reason(IOException e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    m = m.replaceFirst(" \\(Bind failed\\)$", "");
+    return Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }
 }

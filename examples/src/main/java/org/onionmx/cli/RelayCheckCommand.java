@@ -74,7 +74,7 @@ final class RelayCheckCommand implements Callable<Integer> {
             resolution instanceof Resolution.NoOnionRoute none
                 ? none.detail()
                 : ((Resolution.CouldNotTell) resolution).detail();
-        out.println(what + "\t-\tno verdict: " + detail);
+        out.println(Escape.field(what) + "\t-\tno verdict: " + Escape.field(detail));
         return OnionMxCommand.LOOKUP_ERROR;
       }
       targets = routed.targets();
@@ -89,9 +89,9 @@ final class RelayCheckCommand implements Callable<Integer> {
                 + "\t"
                 + probe.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-')
                 + "\t"
-                + probe.detail());
+                + Escape.field(probe.detail()));
         for (String line : probe.transcript()) {
-          out.println("  " + line);
+          out.println("  " + Escape.field(line));
         }
         int code =
             switch (probe.verdict()) {

@@ -84,12 +84,16 @@ final class ResolveCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static Line error(String domain, String reason) {
-      return new Line(
-          domain, List.of(), "error: " + oneLine(reason), reason, OnionMxCommand.LOOKUP_ERROR);
+      return new Line(domain, List.of(), "error: " + reason, reason, OnionMxCommand.LOOKUP_ERROR);
     }
 
+    /** Tab-separated; every field escaped, so one domain is always one line of three fields. */
     String toText() {
-      return domain + '\t' + (targets.isEmpty() ? "-" : String.join(",", targets)) + '\t' + source;
+      return Escape.field(domain)
+          + '\t'
+          + (targets.isEmpty() ? "-" : Escape.field(String.join(",", targets)))
+          + '\t'
+          + Escape.field(source);
     }
 
     String toJson() {
@@ -111,10 +115,6 @@ final class ResolveCommand implements java.util.concurrent.Callable<Integer> {
         json.append(",\"detail\":").append(Json.quote(detail));
       }
       return json.append('}').toString();
-    }
-
-    private static String oneLine(String text) {
-      return text.replaceAll("[\\t\\r\\n]+", " ");
     }
   }
 }

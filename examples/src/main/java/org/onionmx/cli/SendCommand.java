@@ -65,6 +65,7 @@ final class SendCommand implements Callable<Integer> {
     @Option(
         names = "--eml",
         paramLabel = "FILE",
+        converter = OptionValues.MessageFile.class,
         description = "A complete RFC 5322 message, sent unchanged.")
     Path eml;
   }
@@ -102,22 +103,25 @@ final class SendCommand implements Callable<Integer> {
     return exit;
   }
 
-  /** Prints one result line and returns its exit code. */
+  /**
+   * Prints one result line and returns its exit code. Every field that came from the command line
+   * or a server is escaped ({@link Escape}), so one recipient is always one line of three fields.
+   */
   private static int print(PrintWriter out, RecipientOutcome outcome) {
-    String recipient = outcome.recipient();
+    String recipient = Escape.field(outcome.recipient());
     if (outcome instanceof RecipientOutcome.Onion onion) {
       return print(out, recipient, onion.result());
     }
     if (outcome instanceof RecipientOutcome.CouldNotTell failed) {
-      out.println(recipient + "\tdeferred\t" + failed.resolution().detail());
+      out.println(recipient + "\tdeferred\t" + Escape.field(failed.resolution().detail()));
       return OnionMxCommand.LOOKUP_ERROR;
     }
     if (outcome instanceof RecipientOutcome.NoRoute none) {
-      out.println(recipient + "\tno-route\t" + none.resolution().detail());
+      out.println(recipient + "\tno-route\t" + Escape.field(none.resolution().detail()));
       return OnionMxCommand.NO_ROUTE;
     }
     RecipientOutcome.InvalidAddress invalid = (RecipientOutcome.InvalidAddress) outcome;
-    out.println(recipient + "\trejected\t" + invalid.reason());
+    out.println(recipient + "\trejected\t" + Escape.field(invalid.reason()));
     return OnionMxCommand.NO_ROUTE;
   }
 
@@ -133,11 +137,15 @@ final class SendCommand implements Callable<Integer> {
     return message;
   }
 
-  /** Prints one onion delivery's result line and returns its exit code. */
+  /**
+   * Prints one onion delivery's result line and returns its exit code; {@code recipient} is
+   * escaped already. An SMTP reply shows its code once, the lines of a multi-line reply joined.
+   */
   private static int print(PrintWriter out, String recipient, RecipientResult result) {
     String via = " (via " + result.target() + ")";
     if (result instanceof RecipientResult.Accepted accepted) {
-      out.println(recipient + "\taccepted\t" + accepted.code() + " " + accepted.text() + via);
+      out.println(
+          recipient + "\taccepted\t" + Escape.reply(accepted.code(), accepted.text()) + via);
       return OnionMxCommand.OK;
     }
     if (result instanceof RecipientResult.Rejected rejected) {
@@ -157,19 +165,25 @@ final class SendCommand implements Callable<Integer> {
     return OnionMxCommand.LOOKUP_ERROR;
   }
 
+  /** A failure as one escaped field. */
   private static String describe(Failure failure) {
     if (failure instanceof Failure.Smtp smtp) {
-      return smtp.code() + " " + smtp.text().replaceAll("[\\r\\n]+", " ");
+      return Escape.reply(smtp.code(), smtp.text());
     }
     if (failure instanceof Failure.Tor tor) {
       return (tor.socksCode() >= 0 ? String.format("Tor 0x%02X: ", tor.socksCode()) : "Tor: ")
-          + tor.text();
+          + Escape.field(tor.text());
     }
     if (failure instanceof Failure.Unsupported unsupported) {
-      return "no " + unsupported.extension() + ": " + unsupported.text();
+      return "no "
+          + Escape.field(unsupported.extension())
+          + ": "
+          + Escape.field(unsupported.text());
     }
     Failure.Connection connection = (Failure.Connection) failure;
-    return connection.kind().name().toLowerCase(Locale.ROOT) + ": " + connection.text();
+    return connection.kind().name().toLowerCase(Locale.ROOT)
+        + ": "
+        + Escape.field(connection.text());
   }
 
   /**

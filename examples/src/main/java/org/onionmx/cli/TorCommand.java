@@ -61,6 +61,7 @@ final class TorCommand implements Runnable {
     @Option(
         names = "--wait",
         paramLabel = "SECONDS",
+        converter = OptionValues.PositiveWholeSeconds.class,
         description = "Wait up to this long for Tor to bootstrap, showing progress.")
     long waitSeconds;
 
@@ -86,7 +87,7 @@ final class TorCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try (TorControl tor = builder.connect()) {
-        out.println("tor\t" + tor.version() + " at " + tor.address());
+        out.println("tor\t" + Escape.field(tor.version()) + " at " + tor.address());
         BootstrapStatus status;
         if (waitSeconds > 0) {
           boolean terminal = System.console() != null;
@@ -113,7 +114,7 @@ final class TorCommand implements Runnable {
         } else {
           status = tor.bootstrapStatus();
         }
-        out.println("bootstrap\t" + status);
+        out.println("bootstrap\t" + Escape.field(status.toString()));
         List<InetSocketAddress> listeners = tor.socksListeners();
         out.println(
             "socks\t"
@@ -123,7 +124,7 @@ final class TorCommand implements Runnable {
         for (String port : tor.socksPortsWithoutExtendedErrors()) {
           out.println(
               "warning\tSocksPort "
-                  + port
+                  + Escape.field(port)
                   + " lacks ExtendedErrors: onion failures will read as general errors");
         }
         return status.done() ? OnionMxCommand.OK : OnionMxCommand.LOOKUP_ERROR;

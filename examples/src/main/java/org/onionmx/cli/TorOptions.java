@@ -25,6 +25,7 @@ final class TorOptions {
   @Option(
       names = "--socks-timeout",
       paramLabel = "SECONDS",
+      converter = OptionValues.PositiveWholeSeconds.class,
       description = "How long Tor may take to open a stream (default: ${DEFAULT-VALUE}).")
   long socksTimeoutSeconds = TorSocksConnector.DEFAULT_SOCKS_TIMEOUT.toSeconds();
 
