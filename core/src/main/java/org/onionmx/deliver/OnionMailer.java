@@ -3,6 +3,7 @@ package org.onionmx.deliver;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.PrintStream;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,8 +99,10 @@ public final class OnionMailer implements AutoCloseable {
 
   private OnionMailer(Builder b) {
     this.health = b.health;
-    this.events = new Listeners(b.listeners);
-    if (health != null && !events.isEmpty()) {
+    List<DeliveryListener> listeners = new ArrayList<>(b.listeners);
+    listeners.add(0, new DebugLog());
+    this.events = new Listeners(listeners);
+    if (health != null) {
       health.addListener(events::torHealthChanged);
     }
     this.sessions =
@@ -111,7 +114,8 @@ public final class OnionMailer implements AutoCloseable {
             b.tls,
             b.tlsNames,
             b.pins,
-            b.trustStore);
+            b.trustStore,
+            b.debugOut);
     this.clock = b.clock;
     this.opener = b.opener != null ? b.opener : TorSocksConnector.newBuilder().build();
     this.readTimeout = b.readTimeout;
@@ -355,6 +359,7 @@ public final class OnionMailer implements AutoCloseable {
     private final Map<String, String> tlsNames = new HashMap<>();
     private final Map<String, Set<String>> pins = new HashMap<>();
     private KeyStore trustStore;
+    private PrintStream debugOut;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration endOfDataTimeout = DEFAULT_END_OF_DATA_TIMEOUT;
     private int maxSessions = DEFAULT_MAX_SESSIONS_PER_DESTINATION;
@@ -495,6 +500,18 @@ public final class OnionMailer implements AutoCloseable {
      */
     public Builder trustStore(KeyStore trustStore) {
       this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+      return this;
+    }
+
+    /**
+     * Prints each session's SMTP dialogue on the onion hop to {@code out}, as Jakarta Mail's {@code
+     * mail.debug} does for plain SMTP; default nowhere. For debugging only: the dialogue names the
+     * sender and the recipients.
+     *
+     * @throws NullPointerException if {@code out} is null
+     */
+    public Builder debug(PrintStream out) {
+      this.debugOut = Objects.requireNonNull(out, "out");
       return this;
     }
 

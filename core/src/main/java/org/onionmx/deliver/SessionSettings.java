@@ -1,6 +1,7 @@
 package org.onionmx.deliver;
 
 import jakarta.mail.Session;
+import java.io.PrintStream;
 import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.onionmx.tor.IsolationMode;
  * @param tlsNames the certificate name to check per domain, where it is not the domain
  * @param pins public-key pins per domain
  * @param trustStore the trust anchors for certificates, or null for the JDK's
+ * @param debugOut where each session prints its SMTP dialogue, or null for nowhere
  */
 record SessionSettings(
     IsolationMode isolation,
@@ -31,7 +33,8 @@ record SessionSettings(
     TlsMode tls,
     Map<String, String> tlsNames,
     Map<String, Set<String>> pins,
-    KeyStore trustStore) {
+    KeyStore trustStore,
+    PrintStream debugOut) {
 
   SessionSettings {
     tlsNames = Map.copyOf(tlsNames);
@@ -80,6 +83,11 @@ record SessionSettings(
           "mail.smtp.ssl.socketFactory",
           DomainSocketFactory.create(d.tlsName(), d.pins(), trustStore));
     }
-    return Session.getInstance(p);
+    Session session = Session.getInstance(p);
+    if (debugOut != null) {
+      session.setDebugOut(debugOut);
+      session.setDebug(true);
+    }
+    return session;
   }
 }

@@ -1,5 +1,6 @@
 package org.onionmx.jakarta.mail;
 
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -67,6 +68,8 @@ import org.onionmx.tor.TorSocksConnector;
  * @param idleTimeout how long an unused onion session, and an unused shared stack, is kept
  * @param warnings what is set that probably does not do what the application meant, one line each,
  *     logged once per configuration
+ * @param debugOut where the onion hop's SMTP dialogue is printed ({@code mail.debug}, the session's
+ *     debug stream), or null when the session does not debug
  */
 record OnionSmtpSettings(
     String socksHost,
@@ -93,7 +96,8 @@ record OnionSmtpSettings(
     int stallDestinations,
     Duration stallWindow,
     Duration idleTimeout,
-    List<String> warnings) {
+    List<String> warnings,
+    PrintStream debugOut) {
 
   /** The property prefix. */
   static final String PREFIX = "mail.onion-smtp.";
@@ -275,7 +279,49 @@ record OnionSmtpSettings(
         stallDestinations,
         stallWindow == null ? TorHealth.DEFAULT_STALL_WINDOW : stallWindow,
         idleTimeout == null ? OnionMailer.DEFAULT_IDLE_TIMEOUT : idleTimeout,
-        warnings(properties));
+        warnings(properties),
+        null);
+  }
+
+  /**
+   * Reads the settings of a session: its properties, and its debug switch and stream ({@code
+   * mail.debug} or {@code Session.setDebug}), with which the onion hop's SMTP dialogue is printed
+   * as Angus prints plain SMTP's.
+   *
+   * @throws IllegalArgumentException naming the property, for an unknown key or a bad value
+   */
+  static OnionSmtpSettings from(jakarta.mail.Session session) {
+    OnionSmtpSettings s = from(session.getProperties());
+    if (!session.getDebug()) {
+      return s;
+    }
+    return new OnionSmtpSettings(
+        s.socksHost,
+        s.socksConfigured,
+        s.socksPort,
+        s.isolation,
+        s.maps,
+        s.bundledMap,
+        s.srv,
+        s.dnsServers,
+        s.dnsOverTor,
+        s.dnssec,
+        s.policy,
+        s.requireOnion,
+        s.tls,
+        s.pins,
+        s.ehlo,
+        s.pipelining,
+        s.connectTimeout,
+        s.timeout,
+        s.endOfDataTimeout,
+        s.control,
+        s.stallFailures,
+        s.stallDestinations,
+        s.stallWindow,
+        s.idleTimeout,
+        s.warnings,
+        session.getDebugOut());
   }
 
   /**

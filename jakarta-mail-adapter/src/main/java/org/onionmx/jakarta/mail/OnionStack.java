@@ -142,6 +142,9 @@ final class OnionStack implements AutoCloseable {
       }
     }
     mailer.idleTimeout(s.idleTimeout());
+    if (s.debugOut() != null) {
+      mailer.debug(s.debugOut());
+    }
     TorSocksConnector connector = tor.build();
     if (s.dnsOverTor()) {
       if (s.dnsServers().isEmpty()) {
