@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.onionmx.internal.Checks;
 import org.onionmx.resolve.DomainNames;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
@@ -535,7 +536,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if either is empty
      */
     public Builder tlsName(String domain, String certificateName) {
-      tlsNames.put(key(domain), nonEmpty(certificateName, "certificateName"));
+      tlsNames.put(key(domain), Checks.nonBlank(certificateName, "certificateName"));
       return this;
     }
 
@@ -583,7 +584,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = positive(timeout, "readTimeout");
+      this.readTimeout = Checks.positive(timeout, "readTimeout");
       return this;
     }
 
@@ -595,7 +596,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder endOfDataTimeout(Duration timeout) {
-      this.endOfDataTimeout = positive(timeout, "endOfDataTimeout");
+      this.endOfDataTimeout = Checks.positive(timeout, "endOfDataTimeout");
       return this;
     }
 
@@ -619,7 +620,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = positive(timeout, "idleTimeout");
+      this.idleTimeout = Checks.positive(timeout, "idleTimeout");
       return this;
     }
 
@@ -631,11 +632,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder healthCheckAfter(Duration idle) {
-      Objects.requireNonNull(idle, "healthCheckAfter");
-      if (idle.isNegative()) {
-        throw new IllegalArgumentException("healthCheckAfter " + idle + " is negative");
-      }
-      this.healthCheckAfter = idle;
+      this.healthCheckAfter = Checks.nonNegative(idle, "healthCheckAfter");
       return this;
     }
 
@@ -646,7 +643,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxSessionAge(Duration age) {
-      this.maxSessionAge = positive(age, "maxSessionAge");
+      this.maxSessionAge = Checks.positive(age, "maxSessionAge");
       return this;
     }
 
@@ -666,23 +663,7 @@ public final class OnionMailer implements AutoCloseable {
     }
 
     private static String key(String domain) {
-      return DomainNames.normalize(nonEmpty(domain, "domain"));
-    }
-
-    private static String nonEmpty(String s, String name) {
-      Objects.requireNonNull(s, name);
-      if (s.isBlank()) {
-        throw new IllegalArgumentException(name + " is empty");
-      }
-      return s;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " " + d + " must be positive");
-      }
-      return d;
+      return DomainNames.normalize(Checks.nonBlank(domain, "domain"));
     }
   }
 }
