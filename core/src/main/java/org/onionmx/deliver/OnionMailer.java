@@ -171,11 +171,11 @@ public final class OnionMailer implements AutoCloseable {
    * Delivers {@code message} to the recipients of {@code envelope}, who must all be in the route's
    * domain.
    *
-   * <p>The message goes as its {@code writeTo} writes it, saved here first. Its Message-ID follows
-   * {@link MessageIds#forSending}: one the application chose is kept; a missing one, or one that
-   * Jakarta Mail built from the local host name (the message was saved before, as {@code
-   * Transport.send} and Spring do), becomes {@code <random-UUID@domain-of-From>}. {@link
-   * #newMessage()} never builds a host-name ID in the first place.
+   * <p>The message goes as its {@code writeTo} writes it, saved here first. Its Message-ID: one the
+   * application chose is kept; a missing one, or one that Jakarta Mail built from the local host
+   * name (the message was saved before, as {@code Transport.send} and Spring do), becomes {@code
+   * <random-UUID@domain-of-From>}. {@link #newMessage()} never builds a host-name ID in the first
+   * place.
    *
    * @return one result per recipient
    * @throws IllegalArgumentException if a recipient is not in {@code route.domain()}, or the
