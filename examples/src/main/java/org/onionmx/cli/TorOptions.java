@@ -13,7 +13,7 @@ final class TorOptions {
       names = "--socks",
       paramLabel = "IP:PORT",
       converter = Addresses.IpPortConverter.class,
-      description = "Tor's SocksPort (default: 127.0.0.1:9050).")
+      description = "Tor's SocksPort, IP:PORT or localhost:PORT (default: 127.0.0.1:9050).")
   InetSocketAddress socks;
 
   @Option(
