@@ -8,12 +8,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.onionmx.deliver.OnionMailer;
 import org.onionmx.deliver.TlsMode;
 import org.onionmx.internal.HostPort;
@@ -21,7 +19,6 @@ import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.DomainNames;
 import org.onionmx.tor.IsolationMode;
-import org.onionmx.tor.TorControl;
 import org.onionmx.tor.TorHealth;
 import org.onionmx.tor.TorSocksConnector;
 
@@ -172,9 +169,6 @@ record OnionSmtpSettings(
 
   private static final String PIN_PREFIX = "tls.pin.";
 
-  /** Between the items of a list value: commas and white space. */
-  private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
-
   OnionSmtpSettings {
     maps = List.copyOf(maps);
     dnsServers = List.copyOf(dnsServers);
@@ -191,7 +185,7 @@ record OnionSmtpSettings(
    * @throws IllegalArgumentException naming the property, for an unknown key or a bad value
    */
   static OnionSmtpSettings from(Properties properties) {
-    Set<String> names = names(properties);
+    Set<String> names = PropertyReader.names(properties);
     Set<String> unknown = new TreeSet<>();
     for (String name : names) {
       if (name.startsWith(PREFIX)) {
@@ -210,7 +204,7 @@ record OnionSmtpSettings(
               + String.join(", ", new TreeSet<>(KEYS))
               + ", tls.pin.<domain>)");
     }
-    Reader r = new Reader(properties);
+    PropertyReader r = new PropertyReader(properties);
     List<Path> maps = new ArrayList<>();
     boolean bundled = false;
     for (String map : r.list("map", "bundled")) {
@@ -320,25 +314,11 @@ record OnionSmtpSettings(
         session.getDebugOut());
   }
 
-  /**
-   * Every property name, with values of any type (apps put Integers and Booleans, as Angus accepts)
-   * and the names of the defaults a {@code Properties} may have behind it.
-   */
-  private static Set<String> names(Properties properties) {
-    Set<String> names = new TreeSet<>(properties.stringPropertyNames());
-    for (Object key : properties.keySet()) {
-      if (key instanceof String name) {
-        names.add(name);
-      }
-    }
-    return names;
-  }
-
   /** What is set that probably does not do what the application meant. */
   private static List<String> warnings(Properties properties) {
     List<String> warnings = new ArrayList<>();
     for (String key : List.of("mail.smtp.socks.host", "mail.smtp.socks.port")) {
-      if (value(properties, key) != null) {
+      if (PropertyReader.value(properties, key) != null) {
         warnings.add(
             key
                 + " is set, but onion-smtp never uses it: it applies only to the clearnet relay"
@@ -350,25 +330,19 @@ record OnionSmtpSettings(
                 + "socks.port");
       }
     }
-    if (OnionSmtp.PROTOCOL.equals(value(properties, "mail.transport.protocol"))
-        && !OnionSmtp.PROTOCOL.equals(value(properties, "mail.transport.protocol.rfc822"))) {
+    if (OnionSmtp.PROTOCOL.equals(PropertyReader.value(properties, "mail.transport.protocol"))
+        && !OnionSmtp.PROTOCOL.equals(
+            PropertyReader.value(properties, "mail.transport.protocol.rfc822"))) {
       warnings.add(
           "mail.transport.protocol is onion-smtp but mail.transport.protocol.rfc822 is "
-              + (value(properties, "mail.transport.protocol.rfc822") == null
+              + (PropertyReader.value(properties, "mail.transport.protocol.rfc822") == null
                   ? "not set"
-                  : "'" + value(properties, "mail.transport.protocol.rfc822") + "'")
+                  : "'" + PropertyReader.value(properties, "mail.transport.protocol.rfc822") + "'")
               + ": Transport.send(message) picks its transport by the latter and so sends with"
               + " plain smtp, not onion-smtp. Set mail.transport.protocol.rfc822=onion-smtp too"
               + " (OnionSmtp.useForAllMail sets both)");
     }
     return warnings;
-  }
-
-  /** A property's value of any type as text, or null if unset or blank. */
-  static String value(Properties properties, String name) {
-    Object value = properties.get(name);
-    String text = value != null ? value.toString() : properties.getProperty(name);
-    return text == null || text.isBlank() ? null : text.trim();
   }
 
   /** The SOCKS listener's address, without a DNS look-up. */
@@ -380,126 +354,5 @@ record OnionSmtpSettings(
     return host.equalsIgnoreCase("localhost")
         ? InetAddress.getLoopbackAddress()
         : HostPort.parseIp(host); // an IP literal: checked in from(), no look-up
-  }
-
-  /** Typed reads of single properties, each error naming its property. */
-  private static final class Reader {
-    private final Properties properties;
-
-    Reader(Properties properties) {
-      this.properties = properties;
-    }
-
-    String text(String key) {
-      return value(properties, PREFIX + key);
-    }
-
-    List<String> list(String key, String fallback) {
-      String value = text(key);
-      List<String> items = new ArrayList<>();
-      for (String item : LIST_SEPARATOR.split(value == null ? fallback : value)) {
-        if (!item.isEmpty()) {
-          items.add(item);
-        }
-      }
-      return items;
-    }
-
-    Boolean bool(String key, Boolean fallback) {
-      String value = text(key);
-      if (value == null) {
-        return fallback;
-      }
-      return switch (value.toLowerCase(Locale.ROOT)) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw bad(key, value, "true or false");
-      };
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-      String value = text(key);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        int parsed = Integer.parseInt(value);
-        if (parsed >= min && parsed <= max) {
-          return parsed;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw bad(key, value, "a number from " + min + " to " + max);
-    }
-
-    Duration millis(String key) {
-      String value = text(key);
-      return value == null ? null : Duration.ofMillis(integer(key, 0, 1, Integer.MAX_VALUE));
-    }
-
-    <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
-      String value = text(key);
-      if (value == null) {
-        return fallback;
-      }
-      String constant = value.toUpperCase(Locale.ROOT).replace('-', '_');
-      for (E e : type.getEnumConstants()) {
-        if (e.name().equals(constant)) {
-          return e;
-        }
-      }
-      List<String> names = new ArrayList<>();
-      for (E e : type.getEnumConstants()) {
-        names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      }
-      throw bad(key, value, "one of " + String.join(", ", names));
-    }
-
-    /** The control port, if any {@code control.*} key is set. */
-    Control control() {
-      boolean any = names(properties).stream().anyMatch(n -> n.startsWith(PREFIX + "control."));
-      if (!any) {
-        return null;
-      }
-      String password = text("control.password");
-      String cookie = text("control.cookie");
-      if (password != null && cookie != null) {
-        throw new IllegalArgumentException(
-            PREFIX + "control.password and " + PREFIX + "control.cookie: set one, not both");
-      }
-      return new Control(
-          host("control.host"),
-          integer("control.port", TorControl.DEFAULT_PORT, 1, 65535),
-          password,
-          cookie == null ? null : Path.of(cookie));
-    }
-
-    String host(String key) {
-      String value = text(key);
-      if (value == null || value.equalsIgnoreCase("localhost")) {
-        return value == null ? "127.0.0.1" : value;
-      }
-      try {
-        HostPort.parseIp(value);
-      } catch (IllegalArgumentException e) {
-        throw bad(key, value, "an IP address or localhost (names are not looked up)");
-      }
-      return value.startsWith("[") ? value.substring(1, value.length() - 1) : value;
-    }
-
-    <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
-      try {
-        return parser.apply(value);
-      } catch (IllegalArgumentException e) { // InvalidDomainException among them
-        throw new IllegalArgumentException(
-            (key.startsWith(PREFIX) ? key : PREFIX + key) + ": " + e.getMessage(), e);
-      }
-    }
-
-    private IllegalArgumentException bad(String key, String value, String expected) {
-      return new IllegalArgumentException(
-          PREFIX + key + " must be " + expected + ", not '" + value + "'");
-    }
   }
 }
