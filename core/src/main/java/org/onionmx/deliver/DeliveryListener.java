@@ -16,8 +16,8 @@ import org.onionmx.tor.TorHealth;
  * and must be thread-safe, since one mailer delivers on many threads at once. A listener that
  * throws is logged and otherwise ignored: it never changes a delivery's outcome. Events carry
  * domains, onion targets and results; a recipient's address appears only inside {@link
- * RecipientResult}, so a listener that must not see local parts uses {@link
- * RecipientResult#getClass()} and the domain.
+ * RecipientResult}, so a listener that must not see local parts uses the result's class and the
+ * domain.
  */
 public interface DeliveryListener {
   /** A listener that does nothing. */

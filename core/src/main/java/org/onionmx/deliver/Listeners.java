@@ -22,10 +22,6 @@ final class Listeners implements DeliveryListener {
     this.listeners = List.copyOf(listeners);
   }
 
-  boolean isEmpty() {
-    return listeners.isEmpty();
-  }
-
   private void each(String event, Consumer<DeliveryListener> call) {
     for (DeliveryListener l : listeners) {
       try {

@@ -3,6 +3,7 @@ package org.onionmx.deliver;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.PrintStream;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.onionmx.resolve.DomainNames;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
@@ -87,46 +87,42 @@ public final class OnionMailer implements AutoCloseable {
    */
   public static final Duration DEFAULT_MAX_SESSION_AGE = Duration.ofSeconds(300);
 
-  private final IsolationMode isolation;
-  private final String ehloName;
-  private final TlsMode tls;
-  private final Map<String, String> tlsNames;
-  private final Map<String, Set<String>> pins;
-  private final KeyStore trustStore;
+  private final SessionSettings sessions;
   private final Clock clock;
   private final StreamOpener opener;
   private final Duration readTimeout;
-  private final long endOfDataTimeoutMillis;
   private final SessionPool pool;
   private final Session messageSession;
   private final ScheduledExecutorService reaper;
   private final TorHealth health;
-  private final boolean pipelining;
   private final Listeners events;
 
   private OnionMailer(Builder b) {
     this.health = b.health;
-    this.events = new Listeners(b.listeners);
-    if (health != null && !events.isEmpty()) {
+    List<DeliveryListener> listeners = new ArrayList<>(b.listeners);
+    listeners.add(0, new DebugLog());
+    this.events = new Listeners(listeners);
+    if (health != null) {
       health.addListener(events::torHealthChanged);
     }
-    this.pipelining = b.pipelining;
-    this.isolation = b.isolation;
-    this.ehloName = b.ehloName;
-    this.tls = b.tls;
-    this.tlsNames = Map.copyOf(b.tlsNames);
-    Map<String, Set<String>> p = new HashMap<>();
-    b.pins.forEach((k, v) -> p.put(k, Set.copyOf(v)));
-    this.pins = Map.copyOf(p);
-    this.trustStore = b.trustStore;
+    this.sessions =
+        new SessionSettings(
+            b.isolation,
+            b.ehloName,
+            b.pipelining,
+            b.endOfDataTimeout.toMillis(),
+            b.tls,
+            b.tlsNames,
+            b.pins,
+            b.trustStore,
+            b.debugOut);
     this.clock = b.clock;
     this.opener = b.opener != null ? b.opener : TorSocksConnector.newBuilder().build();
     this.readTimeout = b.readTimeout;
-    this.endOfDataTimeoutMillis = b.endOfDataTimeout.toMillis();
     this.pool =
         new SessionPool(
             opener,
-            this::smtpSession,
+            sessions::angusSession,
             clock,
             b.maxSessions,
             b.idleTimeout,
@@ -231,31 +227,17 @@ public final class OnionMailer implements AutoCloseable {
     long start = System.nanoTime();
     events.deliveryStarted(route, envelope);
     String messageKey = UUID.randomUUID().toString();
-    AtomicBoolean recovered = new AtomicBoolean();
     Failover.Attempt attempt =
         (target, pending) -> {
-          Destination destination = destination(route.domain(), target, messageKey);
+          Destination destination = sessions.destination(route.domain(), target, messageKey);
           try {
-            Map<String, RecipientResult> results =
-                attempt(route.domain(), destination, target, message, pending);
-            if (health != null) {
-              health.streamOpened(destination.host());
-            }
-            return results;
+            return attempt(route.domain(), destination, target, message, pending);
           } catch (TargetFailure f) {
             events.targetFailed(route.domain(), target, f.failure());
-            if (health != null
-                && f.failure() instanceof Failure.Tor tor
-                && health.streamFailed(destination.host(), tor.socksCode(), tor.temporary())) {
-              recovered.set(true);
-            }
             throw f;
           }
         };
-    DeliveryReport report = Failover.run(route, envelope, attempt);
-    if (recovered.get()) {
-      report = retryOnFreshCircuits(route, envelope, report, attempt);
-    }
+    DeliveryReport report = CircuitRecovery.run(health, route, envelope, attempt);
     for (RecipientResult result : report.results()) {
       events.recipientResult(route.domain(), result);
     }
@@ -268,27 +250,6 @@ public final class OnionMailer implements AutoCloseable {
     return events;
   }
 
-  /** After a NEWNYM: once more for the recipients deferred by a temporary Tor failure. */
-  private static DeliveryReport retryOnFreshCircuits(
-      Resolution.Routed route, Envelope envelope, DeliveryReport first, Failover.Attempt attempt) {
-    List<String> again =
-        first.ofType(RecipientResult.Deferred.class).stream()
-            .filter(d -> d.failure() instanceof Failure.Tor)
-            .map(RecipientResult::recipient)
-            .toList();
-    if (again.isEmpty()) {
-      return first;
-    }
-    DeliveryReport second = Failover.run(route, new Envelope(envelope.mailFrom(), again), attempt);
-    List<RecipientResult> results = new ArrayList<>();
-    for (RecipientResult r : first.results()) {
-      results.add(again.contains(r.recipient()) ? second.resultFor(r.recipient()) : r);
-    }
-    List<OnionTarget> tried = new ArrayList<>(first.targetsTried());
-    tried.addAll(second.targetsTried());
-    return new DeliveryReport(first.domain(), results, tried);
-  }
-
   /** One target: a session from the pool (a fresh one if a reused one turns out stale). */
   private Map<String, RecipientResult> attempt(
       String domain,
@@ -297,7 +258,7 @@ public final class OnionMailer implements AutoCloseable {
       OutgoingMessage message,
       List<String> pending)
       throws TargetFailure {
-    if (isolation == IsolationMode.PER_MESSAGE) {
+    if (sessions.isolation() == IsolationMode.PER_MESSAGE) {
       long opening = System.nanoTime();
       SmtpSession session = pool.openUnpooled(destination);
       events.streamOpened(domain, target, Duration.ofNanos(System.nanoTime() - opening));
@@ -353,52 +314,18 @@ public final class OnionMailer implements AutoCloseable {
       String domain, OnionTarget target, String mailFrom, String foreignRecipient) {
     Objects.requireNonNull(target, "target");
     Envelope envelope = new Envelope(mailFrom, List.of(foreignRecipient)); // validates both
-    Destination destination = destination(DomainNames.normalize(domain), target, "relay-probe");
+    Destination destination =
+        sessions.destination(DomainNames.normalize(domain), target, "relay-probe");
     return RelayProber.probe(
         target,
         envelope,
         () ->
             SmtpSession.open(
-                opener, destination, smtpSession(destination), readTimeout, clock.instant()));
-  }
-
-  private Destination destination(String domain, OnionTarget target, String messageKey) {
-    String host = target.onion().hostname();
-    String key = isolation.isolationKey(host, messageKey);
-    if (tls == TlsMode.OFF) {
-      return new Destination(host, target.port(), key, null, Set.of());
-    }
-    return new Destination(
-        host,
-        target.port(),
-        key,
-        tlsNames.getOrDefault(domain, domain),
-        pins.getOrDefault(domain, Set.of()));
-  }
-
-  /**
-   * The Angus session for a destination: EHLO name, partial sends, pipelining, timeouts, UTF-8
-   * commands, STARTTLS as configured.
-   */
-  private Session smtpSession(Destination d) {
-    Properties p = new Properties();
-    p.put("mail.smtp.localhost", ehloName);
-    p.put("mail.smtp.sendpartial", "true");
-    p.put("mail.smtp.quitwait", "false");
-    p.put(SessionTransport.PIPELINING, String.valueOf(pipelining));
-    p.put(SessionTransport.END_OF_DATA_TIMEOUT, String.valueOf(endOfDataTimeoutMillis));
-    // commands in UTF-8: the same bytes as ASCII, except for a non-ASCII local part, which only
-    // goes with SMTPUTF8 (Transaction, SessionTransport.supportsExtension)
-    p.put("mail.mime.allowutf8", "true");
-    if (d.tlsName() != null) {
-      p.put("mail.smtp.starttls.enable", "true");
-      p.put("mail.smtp.starttls.required", String.valueOf(tls == TlsMode.REQUIRED));
-      p.put("mail.smtp.ssl.checkserveridentity", "true");
-      p.put(
-          "mail.smtp.ssl.socketFactory",
-          DomainSocketFactory.create(d.tlsName(), d.pins(), trustStore));
-    }
-    return Session.getInstance(p);
+                opener,
+                destination,
+                sessions.angusSession(destination),
+                readTimeout,
+                clock.instant()));
   }
 
   /** Closes idle sessions now, ending their Tor streams; sessions in use close when done. */
@@ -420,7 +347,7 @@ public final class OnionMailer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "OnionMailer[isolation=" + isolation + ", tls=" + tls + "]";
+    return "OnionMailer[isolation=" + sessions.isolation() + ", tls=" + sessions.tls() + "]";
   }
 
   /** Configures an {@link OnionMailer}. Not thread-safe; the mailer it builds is. */
@@ -432,6 +359,7 @@ public final class OnionMailer implements AutoCloseable {
     private final Map<String, String> tlsNames = new HashMap<>();
     private final Map<String, Set<String>> pins = new HashMap<>();
     private KeyStore trustStore;
+    private PrintStream debugOut;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration endOfDataTimeout = DEFAULT_END_OF_DATA_TIMEOUT;
     private int maxSessions = DEFAULT_MAX_SESSIONS_PER_DESTINATION;
@@ -572,6 +500,18 @@ public final class OnionMailer implements AutoCloseable {
      */
     public Builder trustStore(KeyStore trustStore) {
       this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+      return this;
+    }
+
+    /**
+     * Prints each session's SMTP dialogue on the onion hop to {@code out}, as Jakarta Mail's {@code
+     * mail.debug} does for plain SMTP; default nowhere. For debugging only: the dialogue names the
+     * sender and the recipients.
+     *
+     * @throws NullPointerException if {@code out} is null
+     */
+    public Builder debug(PrintStream out) {
+      this.debugOut = Objects.requireNonNull(out, "out");
       return this;
     }
 

@@ -53,6 +53,11 @@ final class Escape {
    * does not start with the code is kept whole (escaped), so nothing the server said is dropped.
    */
   static String reply(int code, String text) {
+    return field(joinedReply(code, text));
+  }
+
+  /** The reply as {@link #reply} joins it, not yet escaped (for JSON, which quotes itself). */
+  static String joinedReply(int code, String text) {
     String prefix = Integer.toString(code);
     StringBuilder joined = new StringBuilder(prefix);
     for (String line : LINE_BREAK.split(text == null ? "" : text.strip())) {
@@ -67,7 +72,7 @@ final class Escape {
         joined.append(' ').append(rest);
       }
     }
-    return field(joined.toString());
+    return joined.toString();
   }
 
   private static boolean clean(String text) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
       RelayCheckCommand.class,
       TorCommand.class,
       PostfixTableCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
     })
 public final class OnionMxCommand implements Runnable {
   /** Every domain routed, or the check passed. */
@@ -92,11 +92,83 @@ public final class OnionMxCommand implements Runnable {
     cli.setParameterExceptionHandler(
         (e, args1) -> {
           err.println("onionmx: " + Escape.field(e.getMessage()));
-          err.println("Try 'onionmx --help' for more information.");
+          err.println(
+              "Try '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for more information.");
           err.flush();
           return USAGE;
         });
+    explainEverywhere(cli);
     return cli;
+  }
+
+  /**
+   * Every command and sub-command answers {@code -h}/{@code --help} and {@code -V}/{@code
+   * --version}, and its help ends with its exit codes. Set here once rather than on each
+   * annotation, so no command can miss it.
+   */
+  private static void explainEverywhere(CommandLine cli) {
+    CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+    if (spec.userObject() instanceof HelpCommand) {
+      return;
+    }
+    if (!spec.mixinStandardHelpOptions()) {
+      spec.mixinStandardHelpOptions(true);
+    }
+    spec.versionProvider(new Version());
+    spec.usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(exitCodes(spec.qualifiedName()));
+    cli.getSubcommands().values().forEach(OnionMxCommand::explainEverywhere);
+  }
+
+  /** What each exit code means for {@code command} (its qualified name). */
+  static java.util.Map<String, String> exitCodes(String command) {
+    java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+    switch (command) {
+      case "onionmx send" -> {
+        codes.put(" " + OK, "every recipient was accepted");
+        codes.put(" " + NO_ROUTE, "some recipient was rejected, is no address, or has no route");
+        codes.put(" " + USAGE, "usage error: a bad option or value");
+        codes.put(" " + LOOKUP_ERROR, "some recipient was deferred or its status is unknown");
+      }
+      case "onionmx map check", "onionmx map" -> {
+        codes.put(" " + OK, "every map is valid");
+        codes.put(" " + NO_ROUTE, "a map has errors (warnings too, with --strict)");
+        codes.put(" " + USAGE, "usage error: a bad option or value");
+        codes.put(" " + LOOKUP_ERROR, "a file could not be read, or a DNS check could not tell");
+      }
+      case "onionmx relay-check" -> {
+        codes.put(" " + OK, "every onion MX refuses to relay");
+        codes.put(" " + NO_ROUTE, "an onion MX relays for a foreign domain");
+        codes.put(" " + USAGE, "usage error: a bad option or value");
+        codes.put(
+            " " + LOOKUP_ERROR, "unreachable, inconclusive, or the domain has no onion route");
+      }
+      case "onionmx tor", "onionmx tor status" -> {
+        codes.put(" " + OK, "Tor has bootstrapped");
+        codes.put(" " + USAGE, "usage error: a bad option or value");
+        codes.put(
+            " " + LOOKUP_ERROR,
+            "Tor has not bootstrapped, or its control port could not be reached or refused us");
+      }
+      case "onionmx postfix-table" -> {
+        codes.put(" " + OK, "stopped normally");
+        codes.put(" " + USAGE, "usage error: a bad option or value");
+        codes.put(" " + LOOKUP_ERROR, "the address could not be bound, or a map could not be read");
+      }
+      default -> {
+        codes.put(" " + OK, "every domain is routed");
+        codes.put(" " + NO_ROUTE, "some domain has no onion route");
+        codes.put(" " + USAGE, "usage error: a bad option or value");
+        codes.put(
+            " " + LOOKUP_ERROR,
+            "a look-up could not tell, a file could not be read, or an"
+                + " unexpected failure (retry; never bounce)");
+      }
+    }
+    return codes;
   }
 
   /** Executes {@code args} on {@code cli}; whatever escapes the command ends as exit code 3. */

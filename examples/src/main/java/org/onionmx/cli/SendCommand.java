@@ -78,6 +78,9 @@ final class SendCommand implements Callable<Integer> {
     String body;
   }
 
+  @Option(names = "--json", description = "One JSON object per recipient instead of text.")
+  boolean json;
+
   @Mixin ResolverOptions resolverOptions;
 
   @Mixin TorOptions torOptions;
@@ -97,32 +100,90 @@ final class SendCommand implements Callable<Integer> {
               ? sender.send(from, to, raw)
               : sender.send(from, to, message(mailer, from, to));
       for (RecipientOutcome outcome : report.outcomes()) {
-        exit = Math.max(exit, print(out, outcome));
+        Line line = line(outcome);
+        out.println(json ? line.toJson() : line.toText());
+        exit = Math.max(exit, line.exit());
       }
     }
     return exit;
   }
 
   /**
-   * Prints one result line and returns its exit code. Every field that came from the command line
-   * or a server is escaped ({@link Escape}), so one recipient is always one line of three fields.
+   * One recipient's result as printed. Values are kept unescaped here: the text form escapes every
+   * field from the command line or a server ({@link Escape}), so one recipient is always one line
+   * of three fields; the JSON form quotes them.
+   *
+   * @param recipient the recipient as given
+   * @param status accepted, rejected, deferred, unknown or no-route
+   * @param detail the reply or the reason
+   * @param via the onion target that gave the result, or null
+   * @param smtpCode the SMTP reply code, or null
+   * @param torCode Tor's SOCKS reply code, or null
+   * @param exit the exit code this result asks for
    */
-  private static int print(PrintWriter out, RecipientOutcome outcome) {
-    String recipient = Escape.field(outcome.recipient());
+  record Line(
+      String recipient,
+      String status,
+      String detail,
+      String via,
+      Integer smtpCode,
+      Integer torCode,
+      int exit) {
+    String toText() {
+      return Escape.field(recipient)
+          + '\t'
+          + status
+          + '\t'
+          + Escape.field(detail)
+          + (via == null ? "" : " (via " + via + ")");
+    }
+
+    String toJson() {
+      StringBuilder json = new StringBuilder("{\"recipient\":").append(Json.quote(recipient));
+      json.append(",\"status\":").append(Json.quote(status));
+      if (smtpCode != null) {
+        json.append(",\"code\":").append(smtpCode);
+      }
+      if (torCode != null) {
+        json.append(",\"torCode\":").append(torCode);
+      }
+      json.append(",\"detail\":").append(Json.quote(detail));
+      if (via != null) {
+        json.append(",\"via\":").append(Json.quote(via));
+      }
+      return json.append('}').toString();
+    }
+  }
+
+  /** The printed form of one outcome. */
+  static Line line(RecipientOutcome outcome) {
+    String recipient = outcome.recipient();
     if (outcome instanceof RecipientOutcome.Onion onion) {
-      return print(out, recipient, onion.result());
+      return line(recipient, onion.result());
     }
     if (outcome instanceof RecipientOutcome.CouldNotTell failed) {
-      out.println(recipient + "\tdeferred\t" + Escape.field(failed.resolution().detail()));
-      return OnionMxCommand.LOOKUP_ERROR;
+      return new Line(
+          recipient,
+          "deferred",
+          failed.resolution().detail(),
+          null,
+          null,
+          null,
+          OnionMxCommand.LOOKUP_ERROR);
     }
     if (outcome instanceof RecipientOutcome.NoRoute none) {
-      out.println(recipient + "\tno-route\t" + Escape.field(none.resolution().detail()));
-      return OnionMxCommand.NO_ROUTE;
+      return new Line(
+          recipient,
+          "no-route",
+          none.resolution().detail(),
+          null,
+          null,
+          null,
+          OnionMxCommand.NO_ROUTE);
     }
     RecipientOutcome.InvalidAddress invalid = (RecipientOutcome.InvalidAddress) outcome;
-    out.println(recipient + "\trejected\t" + Escape.field(invalid.reason()));
-    return OnionMxCommand.NO_ROUTE;
+    return new Line(
+        recipient, "rejected", invalid.reason(), null, null, null, OnionMxCommand.NO_ROUTE);
   }
 
   private MimeMessage message(OnionMailer mailer, String sender, List<String> recipients)
@@ -137,53 +198,65 @@ final class SendCommand implements Callable<Integer> {
     return message;
   }
 
-  /**
-   * Prints one onion delivery's result line and returns its exit code; {@code recipient} is
-   * escaped already. An SMTP reply shows its code once, the lines of a multi-line reply joined.
-   */
-  private static int print(PrintWriter out, String recipient, RecipientResult result) {
-    String via = " (via " + result.target() + ")";
+  /** The printed form of an onion delivery's result. */
+  private static Line line(String recipient, RecipientResult result) {
+    String via = result.target().toString();
+    Failure failure =
+        result instanceof RecipientResult.Rejected r
+            ? r.failure()
+            : result instanceof RecipientResult.Deferred d
+                ? d.failure()
+                : result instanceof RecipientResult.StatusUnknown u ? u.failure() : null;
+    Integer smtp =
+        result instanceof RecipientResult.Accepted a
+            ? Integer.valueOf(a.code())
+            : failure instanceof Failure.Smtp f ? Integer.valueOf(f.code()) : null;
+    Integer tor =
+        failure instanceof Failure.Tor t && t.socksCode() >= 0
+            ? Integer.valueOf(t.socksCode())
+            : null;
     if (result instanceof RecipientResult.Accepted accepted) {
-      out.println(
-          recipient + "\taccepted\t" + Escape.reply(accepted.code(), accepted.text()) + via);
-      return OnionMxCommand.OK;
+      return new Line(
+          recipient,
+          "accepted",
+          Escape.joinedReply(accepted.code(), accepted.text()),
+          via,
+          smtp,
+          null,
+          OnionMxCommand.OK);
     }
-    if (result instanceof RecipientResult.Rejected rejected) {
-      out.println(recipient + "\trejected\t" + describe(rejected.failure()) + via);
-      return OnionMxCommand.NO_ROUTE;
+    if (result instanceof RecipientResult.Rejected) {
+      return new Line(
+          recipient, "rejected", describe(failure), via, smtp, tor, OnionMxCommand.NO_ROUTE);
     }
-    if (result instanceof RecipientResult.Deferred deferred) {
-      out.println(recipient + "\tdeferred\t" + describe(deferred.failure()) + via);
-      return OnionMxCommand.LOOKUP_ERROR;
+    if (result instanceof RecipientResult.Deferred) {
+      return new Line(
+          recipient, "deferred", describe(failure), via, smtp, tor, OnionMxCommand.LOOKUP_ERROR);
     }
-    RecipientResult.StatusUnknown unknown = (RecipientResult.StatusUnknown) result;
-    out.println(
-        recipient
-            + "\tunknown\tthe connection broke after the message was sent, before the reply: "
-            + describe(unknown.failure())
-            + via);
-    return OnionMxCommand.LOOKUP_ERROR;
+    return new Line(
+        recipient,
+        "unknown",
+        "the connection broke after the message was sent, before the reply: " + describe(failure),
+        via,
+        smtp,
+        tor,
+        OnionMxCommand.LOOKUP_ERROR);
   }
 
-  /** A failure as one escaped field. */
+  /** A failure in words, unescaped. */
   private static String describe(Failure failure) {
     if (failure instanceof Failure.Smtp smtp) {
-      return Escape.reply(smtp.code(), smtp.text());
+      return Escape.joinedReply(smtp.code(), smtp.text());
     }
     if (failure instanceof Failure.Tor tor) {
       return (tor.socksCode() >= 0 ? String.format("Tor 0x%02X: ", tor.socksCode()) : "Tor: ")
-          + Escape.field(tor.text());
+          + tor.text();
     }
     if (failure instanceof Failure.Unsupported unsupported) {
-      return "no "
-          + Escape.field(unsupported.extension())
-          + ": "
-          + Escape.field(unsupported.text());
+      return "no " + unsupported.extension() + ": " + unsupported.text();
     }
     Failure.Connection connection = (Failure.Connection) failure;
-    return connection.kind().name().toLowerCase(Locale.ROOT)
-        + ": "
-        + Escape.field(connection.text());
+    return connection.kind().name().toLowerCase(Locale.ROOT) + ": " + connection.text();
   }
 
   /**

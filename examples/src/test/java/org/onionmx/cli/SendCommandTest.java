@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.onionmx.cli.ResolveCommandTest.Run;
 import org.onionmx.testing.socks.Fault;
+import org.onionmx.testing.socks.FaultRule;
 
 class SendCommandTest {
   @RegisterExtension final SendThroughFakeTor cli = new SendThroughFakeTor();
@@ -102,6 +103,41 @@ class SendCommandTest {
     assertTrue(lines[3].startsWith("eve@clearnet.example\tno-route\t"), lines[3]);
     assertEquals(2, greenMail.getReceivedMessages().length); // bob once, carol once
     assertEquals(1, cli.proxy().connects().size());
+  }
+
+  @Test
+  void jsonGivesOneObjectPerRecipientWithTheCodes() {
+    cli.proxy().addRule(FaultRule.forHost(RISEUP, Fault.reply(0xF2)).times(1));
+    Run run =
+        cli.send(
+            "--json",
+            "--from",
+            "a@sender.example",
+            "--to",
+            "bob@example.org,eve@clearnet.example",
+            "--body",
+            "x");
+    String[] lines = run.out().split("\n");
+    assertEquals(2, lines.length, run.out());
+    assertTrue(
+        lines[0].startsWith(
+            "{\"recipient\":\"bob@example.org\",\"status\":\"deferred\",\"torCode\":242,"),
+        lines[0]);
+    assertTrue(lines[0].endsWith(",\"via\":\"" + RISEUP + ":25\"}"), lines[0]);
+    assertTrue(
+        lines[1].startsWith(
+            "{\"recipient\":\"eve@clearnet.example\",\"status\":\"no-route\",\"detail\":"),
+        lines[1]);
+    assertEquals(3, run.exit());
+
+    Run accepted =
+        cli.send("--json", "--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
+    assertTrue(
+        accepted
+            .out()
+            .startsWith("{\"recipient\":\"bob@example.org\",\"status\":\"accepted\",\"code\":250,"),
+        accepted.out());
+    assertEquals(0, accepted.exit(), accepted.err());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.onionmx.jakarta.mail;
 
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -15,36 +16,48 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.onionmx.deliver.OnionMailer;
+import org.onionmx.deliver.TlsMode;
 import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.DomainNames;
 import org.onionmx.tor.IsolationMode;
 import org.onionmx.tor.TorControl;
 import org.onionmx.tor.TorHealth;
+import org.onionmx.tor.TorSocksConnector;
 
 /**
  * The {@code mail.onion-smtp.*} session properties, read in this one place into immutable values.
  * Every key under the prefix must be known: a misspelt key (say {@code mail.onion-smtp.dnsec}) is
  * an error that names it, not a setting silently ignored.
  *
+ * <p>A spec, in the manner of Caffeine's {@code CaffeineSpec}: a setting the application did not
+ * give is null here, and {@link OnionStack} leaves the core's builder at its own default, so every
+ * default lives in one place, the core. Only what exists in the adapter alone has its default here:
+ * the policy for domains without a route, the bundled map, the stall rule's numbers (taken from
+ * {@link TorHealth}'s constants, which the rule must be given whole), the idle time of a shared
+ * stack (the mailer's, as {@link OnionMailer#DEFAULT_IDLE_TIMEOUT}) and the SOCKS listener (Tor's
+ * default, {@link TorSocksConnector#DEFAULT_PORT} on the loopback address), which the control port
+ * may replace.
+ *
  * @param socksHost the Tor SOCKS listener's address (an IP literal or {@code localhost})
  * @param socksConfigured whether the app set {@code socks.host} or {@code socks.port}; if not, and
  *     a control port is configured, the SOCKS listener is taken from Tor
  * @param socksPort the Tor SOCKS listener's port
- * @param isolation how streams are isolated from each other
+ * @param isolation how streams are isolated from each other, or null for the core's default
  * @param maps the map files; empty with {@code bundledMap} false means no pinned map
  * @param bundledMap whether the bundled public map is used
- * @param srv whether SRV look-ups are made
+ * @param srv whether SRV look-ups are made, or null for the core's default
  * @param dnsServers the DNS servers for SRV look-ups; empty means the system's
  * @param dnsOverTor whether SRV look-ups go as DNS over TCP through Tor to {@code dnsServers}
- * @param dnssec the DNSSEC policy for SRV answers
+ * @param dnssec the DNSSEC policy for SRV answers, or null for the core's default
  * @param policy what happens to domains without an onion route
  * @param requireOnion domains that always fail closed without an onion route
- * @param starttls TLS on the onion hop
+ * @param tls TLS on the onion hop ({@code starttls}), or null for the core's default
  * @param pins SHA-256 public-key pins by domain ({@code sha256/<base64>}), one or more each (a
  *     backup pin for a key roll-over)
  * @param ehlo the EHLO name, or null for the library's neutral default
- * @param pipelining whether commands go as RFC 2920 groups to servers that offer PIPELINING
+ * @param pipelining whether commands go as RFC 2920 groups to servers that offer PIPELINING, or
+ *     null for the core's default
  * @param connectTimeout connect timeout, or null for the default
  * @param timeout read timeout, or null for the default
  * @param endOfDataTimeout wait for the reply to a message's final ".", or null for the default
@@ -55,6 +68,8 @@ import org.onionmx.tor.TorHealth;
  * @param idleTimeout how long an unused onion session, and an unused shared stack, is kept
  * @param warnings what is set that probably does not do what the application meant, one line each,
  *     logged once per configuration
+ * @param debugOut where the onion hop's SMTP dialogue is printed ({@code mail.debug}, the session's
+ *     debug stream), or null when the session does not debug
  */
 record OnionSmtpSettings(
     String socksHost,
@@ -63,16 +78,16 @@ record OnionSmtpSettings(
     IsolationMode isolation,
     List<Path> maps,
     boolean bundledMap,
-    boolean srv,
+    Boolean srv,
     List<DnsServer> dnsServers,
     boolean dnsOverTor,
     DnssecPolicy dnssec,
     Policy policy,
     Set<String> requireOnion,
-    Starttls starttls,
+    TlsMode tls,
     Map<String, List<String>> pins,
     String ehlo,
-    boolean pipelining,
+    Boolean pipelining,
     Duration connectTimeout,
     Duration timeout,
     Duration endOfDataTimeout,
@@ -81,7 +96,8 @@ record OnionSmtpSettings(
     int stallDestinations,
     Duration stallWindow,
     Duration idleTimeout,
-    List<String> warnings) {
+    List<String> warnings,
+    PrintStream debugOut) {
 
   /** The property prefix. */
   static final String PREFIX = "mail.onion-smtp.";
@@ -119,13 +135,6 @@ record OnionSmtpSettings(
           + (cookie != null ? ", cookie " + cookie : "")
           + "]";
     }
-  }
-
-  /** TLS on the onion hop. */
-  enum Starttls {
-    OFF,
-    OPPORTUNISTIC,
-    REQUIRED
   }
 
   /**
@@ -248,20 +257,20 @@ record OnionSmtpSettings(
     return new OnionSmtpSettings(
         r.host("socks.host"),
         r.text("socks.host") != null || r.text("socks.port") != null,
-        r.integer("socks.port", 9050, 1, 65535),
-        r.choice("isolation", IsolationMode.PER_DESTINATION, IsolationMode.class),
+        r.integer("socks.port", TorSocksConnector.DEFAULT_PORT, 1, 65535),
+        r.choice("isolation", null, IsolationMode.class),
         maps,
         bundled,
-        r.bool("srv", true),
+        r.bool("srv", null),
         dnsServers,
-        r.bool("dns.over-tor", false),
-        r.choice("dnssec", DnssecPolicy.PREFER, DnssecPolicy.class),
+        Boolean.TRUE.equals(r.bool("dns.over-tor", false)),
+        r.choice("dnssec", null, DnssecPolicy.class),
         r.choice("policy", Policy.ONION_PREFERRED, Policy.class),
         requireOnion,
-        r.choice("starttls", Starttls.OFF, Starttls.class),
+        r.choice("starttls", null, TlsMode.class),
         pins,
         r.text("ehlo"),
-        r.bool("pipelining", true),
+        r.bool("pipelining", null),
         r.millis("connectiontimeout"),
         r.millis("timeout"),
         r.millis("end-of-data-timeout"),
@@ -270,7 +279,49 @@ record OnionSmtpSettings(
         stallDestinations,
         stallWindow == null ? TorHealth.DEFAULT_STALL_WINDOW : stallWindow,
         idleTimeout == null ? OnionMailer.DEFAULT_IDLE_TIMEOUT : idleTimeout,
-        warnings(properties));
+        warnings(properties),
+        null);
+  }
+
+  /**
+   * Reads the settings of a session: its properties, and its debug switch and stream ({@code
+   * mail.debug} or {@code Session.setDebug}), with which the onion hop's SMTP dialogue is printed
+   * as Angus prints plain SMTP's.
+   *
+   * @throws IllegalArgumentException naming the property, for an unknown key or a bad value
+   */
+  static OnionSmtpSettings from(jakarta.mail.Session session) {
+    OnionSmtpSettings s = from(session.getProperties());
+    if (!session.getDebug()) {
+      return s;
+    }
+    return new OnionSmtpSettings(
+        s.socksHost,
+        s.socksConfigured,
+        s.socksPort,
+        s.isolation,
+        s.maps,
+        s.bundledMap,
+        s.srv,
+        s.dnsServers,
+        s.dnsOverTor,
+        s.dnssec,
+        s.policy,
+        s.requireOnion,
+        s.tls,
+        s.pins,
+        s.ehlo,
+        s.pipelining,
+        s.connectTimeout,
+        s.timeout,
+        s.endOfDataTimeout,
+        s.control,
+        s.stallFailures,
+        s.stallDestinations,
+        s.stallWindow,
+        s.idleTimeout,
+        s.warnings,
+        session.getDebugOut());
   }
 
   /**
@@ -363,7 +414,7 @@ record OnionSmtpSettings(
       return items;
     }
 
-    boolean bool(String key, boolean fallback) {
+    Boolean bool(String key, Boolean fallback) {
       String value = text(key);
       if (value == null) {
         return fallback;

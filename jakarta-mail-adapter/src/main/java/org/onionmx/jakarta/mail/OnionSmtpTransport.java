@@ -90,7 +90,7 @@ public final class OnionSmtpTransport extends Transport {
     }
     OnionSmtpSettings settings;
     try {
-      settings = OnionSmtpSettings.from(session.getProperties());
+      settings = OnionSmtpSettings.from(session);
     } catch (IllegalArgumentException e) {
       throw new MessagingException(e.getMessage(), e);
     }

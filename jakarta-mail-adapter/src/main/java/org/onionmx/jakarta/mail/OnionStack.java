@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.onionmx.deliver.OnionMailer;
 import org.onionmx.deliver.OnionSender;
-import org.onionmx.deliver.TlsMode;
 import org.onionmx.resolve.MapException;
 import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionResolver;
@@ -97,7 +96,13 @@ final class OnionStack implements AutoCloseable {
   private static OnionStack open(OnionSmtpSettings s, TorHealth health, TorControl control)
       throws MessagingException {
     WatchedMap map = map(s);
-    OnionResolver.Builder resolver = OnionResolver.newBuilder().srv(s.srv()).dnssec(s.dnssec());
+    OnionResolver.Builder resolver = OnionResolver.newBuilder();
+    if (s.srv() != null) {
+      resolver.srv(s.srv());
+    }
+    if (s.dnssec() != null) {
+      resolver.dnssec(s.dnssec());
+    }
     if (map != null) {
       resolver.mapSource(map);
     } else {
@@ -109,11 +114,16 @@ final class OnionStack implements AutoCloseable {
     InetSocketAddress socks = socksListener(s, control);
     TorSocksConnector.Builder tor =
         TorSocksConnector.newBuilder().proxy(socks.getAddress(), socks.getPort());
-    OnionMailer.Builder mailer =
-        OnionMailer.newBuilder()
-            .isolation(s.isolation())
-            .tls(TlsMode.valueOf(s.starttls().name()))
-            .pipelining(s.pipelining());
+    OnionMailer.Builder mailer = OnionMailer.newBuilder();
+    if (s.isolation() != null) {
+      mailer.isolation(s.isolation());
+    }
+    if (s.tls() != null) {
+      mailer.tls(s.tls());
+    }
+    if (s.pipelining() != null) {
+      mailer.pipelining(s.pipelining());
+    }
     if (s.connectTimeout() != null) {
       tor.connectTimeout(s.connectTimeout());
     }
@@ -132,6 +142,9 @@ final class OnionStack implements AutoCloseable {
       }
     }
     mailer.idleTimeout(s.idleTimeout());
+    if (s.debugOut() != null) {
+      mailer.debug(s.debugOut());
+    }
     TorSocksConnector connector = tor.build();
     if (s.dnsOverTor()) {
       if (s.dnsServers().isEmpty()) {

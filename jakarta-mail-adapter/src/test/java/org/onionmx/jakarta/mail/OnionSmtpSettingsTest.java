@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.onionmx.deliver.TlsMode;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.tor.IsolationMode;
 
@@ -26,20 +27,20 @@ class OnionSmtpSettingsTest {
   }
 
   @Test
-  void defaultsNeedNoConfiguration() {
+  void defaultsNeedNoConfigurationAndTheCoresOwnAreLeftToTheCore() {
     OnionSmtpSettings s = OnionSmtpSettings.from(new Properties());
     assertEquals("127.0.0.1", s.socksHost());
     assertEquals(9050, s.socksPort());
-    assertEquals(IsolationMode.PER_DESTINATION, s.isolation());
+    assertNull(s.isolation()); // unset: the core's builder keeps its default
     assertTrue(s.bundledMap());
     assertEquals(List.of(), s.maps());
-    assertTrue(s.srv());
+    assertNull(s.srv());
     assertEquals(List.of(), s.dnsServers());
-    assertEquals(DnssecPolicy.PREFER, s.dnssec());
+    assertNull(s.dnssec());
     assertEquals(OnionSmtpSettings.Policy.ONION_PREFERRED, s.policy());
-    assertEquals(OnionSmtpSettings.Starttls.OFF, s.starttls());
+    assertNull(s.tls());
     assertNull(s.ehlo());
-    assertTrue(s.pipelining());
+    assertNull(s.pipelining());
     assertNull(s.timeout());
     assertNull(s.endOfDataTimeout());
     assertNull(s.control());
@@ -120,7 +121,7 @@ class OnionSmtpSettingsTest {
     assertEquals(DnssecPolicy.REQUIRE, s.dnssec());
     assertEquals(OnionSmtpSettings.Policy.ONION_ONLY, s.policy());
     assertEquals(Set.of("riseup.net", "systemli.org"), s.requireOnion());
-    assertEquals(OnionSmtpSettings.Starttls.REQUIRED, s.starttls());
+    assertEquals(TlsMode.REQUIRED, s.tls());
     assertEquals(Map.of("example.org", List.of("sha256/AAAA")), s.pins());
     assertEquals("mx.example.org", s.ehlo());
     assertFalse(s.pipelining());

@@ -257,6 +257,21 @@ class SharedStacksTest {
   }
 
   @Test
+  void mailDebugPrintsTheOnionHopsSmtpDialogueToTheSessionsDebugStream() throws Exception {
+    java.io.ByteArrayOutputStream transcript = new java.io.ByteArrayOutputStream();
+    Session session = Session.getInstance(onionForAllMail(world.properties()));
+    session.setDebugOut(new java.io.PrintStream(transcript, true, "UTF-8"));
+    session.setDebug(true);
+
+    Transport.send(message(session, "bob@" + PINNED));
+
+    String text = transcript.toString("UTF-8");
+    assertTrue(text.contains("EHLO [127.0.0.1]"), text);
+    assertTrue(text.contains("RCPT TO:<bob@" + PINNED + ">"), text);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
+  }
+
+  @Test
   void aSendWithNoSenderFailsBeforeAnythingIsSent() throws Exception {
     Session session = Session.getInstance(onionForAllMail(world.properties()));
     MimeMessage m = new MimeMessage(session);
