@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.onionmx.internal.Checks;
 import org.onionmx.resolve.DomainNames;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
@@ -166,11 +167,11 @@ public final class OnionMailer implements AutoCloseable {
    * Delivers {@code message} to the recipients of {@code envelope}, who must all be in the route's
    * domain.
    *
-   * <p>The message goes as its {@code writeTo} writes it, saved here first. Its Message-ID follows
-   * {@link MessageIds#forSending}: one the application chose is kept; a missing one, or one that
-   * Jakarta Mail built from the local host name (the message was saved before, as {@code
-   * Transport.send} and Spring do), becomes {@code <random-UUID@domain-of-From>}. {@link
-   * #newMessage()} never builds a host-name ID in the first place.
+   * <p>The message goes as its {@code writeTo} writes it, saved here first. Its Message-ID: one the
+   * application chose is kept; a missing one, or one that Jakarta Mail built from the local host
+   * name (the message was saved before, as {@code Transport.send} and Spring do), becomes {@code
+   * <random-UUID@domain-of-From>}. {@link #newMessage()} never builds a host-name ID in the first
+   * place.
    *
    * @return one result per recipient
    * @throws IllegalArgumentException if a recipient is not in {@code route.domain()}, or the
@@ -463,7 +464,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if either is empty
      */
     public Builder tlsName(String domain, String certificateName) {
-      tlsNames.put(key(domain), nonEmpty(certificateName, "certificateName"));
+      tlsNames.put(key(domain), Checks.nonBlank(certificateName, "certificateName"));
       return this;
     }
 
@@ -523,7 +524,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = positive(timeout, "readTimeout");
+      this.readTimeout = Checks.positive(timeout, "readTimeout");
       return this;
     }
 
@@ -535,7 +536,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder endOfDataTimeout(Duration timeout) {
-      this.endOfDataTimeout = positive(timeout, "endOfDataTimeout");
+      this.endOfDataTimeout = Checks.positive(timeout, "endOfDataTimeout");
       return this;
     }
 
@@ -559,7 +560,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = positive(timeout, "idleTimeout");
+      this.idleTimeout = Checks.positive(timeout, "idleTimeout");
       return this;
     }
 
@@ -571,11 +572,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder healthCheckAfter(Duration idle) {
-      Objects.requireNonNull(idle, "healthCheckAfter");
-      if (idle.isNegative()) {
-        throw new IllegalArgumentException("healthCheckAfter " + idle + " is negative");
-      }
-      this.healthCheckAfter = idle;
+      this.healthCheckAfter = Checks.nonNegative(idle, "healthCheckAfter");
       return this;
     }
 
@@ -586,7 +583,7 @@ public final class OnionMailer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxSessionAge(Duration age) {
-      this.maxSessionAge = positive(age, "maxSessionAge");
+      this.maxSessionAge = Checks.positive(age, "maxSessionAge");
       return this;
     }
 
@@ -606,23 +603,7 @@ public final class OnionMailer implements AutoCloseable {
     }
 
     private static String key(String domain) {
-      return DomainNames.normalize(nonEmpty(domain, "domain"));
-    }
-
-    private static String nonEmpty(String s, String name) {
-      Objects.requireNonNull(s, name);
-      if (s.isBlank()) {
-        throw new IllegalArgumentException(name + " is empty");
-      }
-      return s;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " " + d + " must be positive");
-      }
-      return d;
+      return DomainNames.normalize(Checks.nonBlank(domain, "domain"));
     }
   }
 }

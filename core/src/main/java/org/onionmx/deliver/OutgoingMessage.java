@@ -6,6 +6,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.onionmx.internal.MessageIds;
 
 /**
  * What Angus's {@code SMTPTransport.sendMessage} is given: it needs a {@code MimeMessage}, takes

@@ -7,6 +7,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.util.Date;
 import java.util.TimeZone;
+import org.onionmx.internal.MessageIds;
 
 /**
  * A {@link MimeMessage} that names nothing of the sending machine when saved: a missing Message-ID

@@ -1,12 +1,9 @@
 package org.onionmx.resolve;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
-import org.xbill.DNS.Address;
+import org.onionmx.internal.HostPort;
 
 /**
  * A DNS server the resolver sends its SRV queries to.
@@ -56,57 +53,11 @@ public record DnsServer(InetSocketAddress address, boolean tcp) {
       }
       s = s.substring(0, slash);
     }
-    String host;
-    String port = null;
-    int family;
-    if (s.startsWith("[")) {
-      int close = s.indexOf(']');
-      if (close < 0) {
-        throw bad(text, "missing ']'");
-      }
-      host = s.substring(1, close);
-      String rest = s.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          throw bad(text, "expected ':PORT' after ']'");
-        }
-        port = rest.substring(1);
-      }
-      family = Address.IPv6;
-    } else if (s.indexOf(':') != s.lastIndexOf(':')) {
-      host = s;
-      family = Address.IPv6;
-    } else {
-      int colon = s.indexOf(':');
-      host = colon < 0 ? s : s.substring(0, colon);
-      port = colon < 0 ? null : s.substring(colon + 1);
-      family = Address.IPv4;
-    }
-    byte[] bytes = Address.toByteArray(host, family);
-    if (bytes == null) {
-      throw bad(text, "not an IP" + (family == Address.IPv6 ? "v6" : "v4") + " address");
-    }
-    InetAddress ip;
     try {
-      ip = InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw bad(text, "not an IP address");
+      return new DnsServer(HostPort.parse(s, DNS_PORT), tcp);
+    } catch (IllegalArgumentException e) {
+      throw bad(text, e.getMessage());
     }
-    int p = port == null ? DNS_PORT : parsePort(text, port);
-    return new DnsServer(new InetSocketAddress(ip, p), tcp);
-  }
-
-  private static int parsePort(String text, String digits) {
-    if (digits.isEmpty()
-        || digits.length() > 5
-        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw bad(text, "port must be 1-65535");
-    }
-    int port = Integer.parseInt(digits);
-    if (port < 1 || port > 65535) {
-      throw bad(text, "port must be 1-65535");
-    }
-    return port;
   }
 
   private static IllegalArgumentException bad(String text, String reason) {
@@ -117,9 +68,6 @@ public record DnsServer(InetSocketAddress address, boolean tcp) {
   /** The form {@link #parse} reads, such as {@code [::1]:53/tcp}. */
   @Override
   public String toString() {
-    InetAddress ip = address.getAddress();
-    String host =
-        ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
-    return host + ":" + address.getPort() + (tcp ? "/tcp" : "");
+    return HostPort.format(address) + (tcp ? "/tcp" : "");
   }
 }

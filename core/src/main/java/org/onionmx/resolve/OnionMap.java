@@ -298,23 +298,6 @@ public final class OnionMap {
     return dead;
   }
 
-  /**
-   * The routed entries as a Postfix transport table, in the onionmx conversion script's layout:
-   * grouped by onion, onions and domains sorted, domains padded to one width, {@code domain
-   * smtptor:[onion]} (with {@code :port} if not 25). Dead entries are left out.
-   */
-  public String toPostfix() {
-    return MapWriter.postfix(routes);
-  }
-
-  /**
-   * The routed entries in the onionmx YAML form, onions and domains sorted; a target on another
-   * port than 25 is written as {@code 'onion:port'}. Dead entries are left out.
-   */
-  public String toYaml() {
-    return MapWriter.yaml(routes);
-  }
-
   /** The routes, unmodifiable and unsorted. */
   Map<String, OnionTarget> routes() {
     return routes;

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.onionmx.internal.Checks;
 import org.onionmx.resolve.Resolution.FailureReason;
 import org.onionmx.resolve.Resolution.NoRouteReason;
 import org.xbill.DNS.Resolver;
@@ -257,10 +258,7 @@ public final class OnionResolver {
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Builder timeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive: " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Checks.positive(timeout, "timeout");
       return this;
     }
 

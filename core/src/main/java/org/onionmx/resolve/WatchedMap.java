@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.onionmx.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,9 +77,7 @@ public final class WatchedMap implements Supplier<OnionMap> {
    */
   public static WatchedMap load(List<Path> files, OnionMap base, Duration checkEvery, Clock clock)
       throws IOException, MapException {
-    if (checkEvery.isNegative()) {
-      throw new IllegalArgumentException("checkEvery " + checkEvery + " is negative");
-    }
+    Checks.nonNegative(checkEvery, "checkEvery");
     WatchedMap map = new WatchedMap(files, base, checkEvery, clock);
     map.checking.lock();
     try {

@@ -2,12 +2,10 @@ package org.onionmx.tor;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.freehaven.tor.control.ConfigEntry;
 import net.freehaven.tor.control.RawEventListener;
+import org.onionmx.internal.Checks;
+import org.onionmx.internal.HostPort;
 import org.onionmx.tor.TorControlException.Kind;
 
 /**
@@ -253,7 +253,7 @@ public final class TorControl implements AutoCloseable {
 
   /** Configures and opens a {@link TorControl}. Not thread-safe. */
   public static final class Builder {
-    private InetAddress host = loopback();
+    private InetAddress host = HostPort.parseIp("127.0.0.1");
     private int port = DEFAULT_PORT;
     private Path cookieFile;
     private String password;
@@ -270,11 +270,8 @@ public final class TorControl implements AutoCloseable {
      */
     public Builder address(InetAddress host, int port) {
       Objects.requireNonNull(host, "host");
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("control port " + port + " is not 1-65535");
-      }
+      this.port = Checks.port(port, "control port");
       this.host = host;
-      this.port = port;
       return this;
     }
 
@@ -305,7 +302,7 @@ public final class TorControl implements AutoCloseable {
      * @throws IllegalArgumentException if not positive or longer than {@code Integer.MAX_VALUE} ms
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      this.connectTimeout = Checks.positiveMillis(timeout, "connectTimeout");
       return this;
     }
 
@@ -315,7 +312,7 @@ public final class TorControl implements AutoCloseable {
      * @throws IllegalArgumentException if not positive or longer than {@code Integer.MAX_VALUE} ms
      */
     public Builder replyTimeout(Duration timeout) {
-      this.replyTimeout = positive(timeout, "replyTimeout");
+      this.replyTimeout = Checks.positiveMillis(timeout, "replyTimeout");
       return this;
     }
 
@@ -331,8 +328,7 @@ public final class TorControl implements AutoCloseable {
       if (cookieFile != null && password != null) {
         throw new IllegalStateException("set a cookie file or a password, not both");
       }
-      String ip = host.getHostAddress();
-      String address = (host instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + port;
+      String address = HostPort.format(host, port);
       byte[] secret;
       String how;
       if (cookieFile != null) {
@@ -387,22 +383,6 @@ public final class TorControl implements AutoCloseable {
         s.close();
       } catch (IOException e) {
         // nothing to do
-      }
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(name + " " + d + " must be positive and fit in an int");
-      }
-      return d;
-    }
-
-    private static InetAddress loopback() {
-      try {
-        return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-      } catch (UnknownHostException e) {
-        throw new AssertionError("four bytes are a valid IPv4 address", e);
       }
     }
   }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.onionmx.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -346,9 +347,7 @@ public final class TorHealth {
                 + failures
                 + ")");
       }
-      if (window.isNegative() || window.isZero()) {
-        throw new IllegalArgumentException("stall window " + window + " must be positive");
-      }
+      Checks.positive(window, "stall window");
       this.stallFailures = failures;
       this.stallDestinations = destinations;
       this.stallWindow = window;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.onionmx.internal.Checks;
 import org.onionmx.tor.TorProcessException.Kind;
 
 /**
@@ -226,11 +227,7 @@ public final class TorProcess implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder startupTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout " + timeout + " must be positive");
-      }
-      this.startupTimeout = timeout;
+      this.startupTimeout = Checks.positive(timeout, "startupTimeout");
       return this;
     }
 

@@ -2,17 +2,17 @@ package org.onionmx.tor;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
+import org.onionmx.internal.Checks;
+import org.onionmx.internal.HostPort;
 import org.onionmx.tor.IsolationCredentials.Credentials;
 
 /**
@@ -66,8 +66,7 @@ public final class TorSocksConnector implements StreamOpener {
   private TorSocksConnector(Builder b) {
     this.proxyAddress = b.proxyAddress;
     this.proxyPort = b.proxyPort;
-    String ip = proxyAddress.getHostAddress();
-    this.proxyText = (proxyAddress instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + proxyPort;
+    this.proxyText = HostPort.format(proxyAddress, proxyPort);
     this.connectTimeoutMillis = millis(b.connectTimeout);
     this.socksTimeout = b.socksTimeout;
     this.readTimeoutMillis = millis(b.readTimeout);
@@ -104,7 +103,7 @@ public final class TorSocksConnector implements StreamOpener {
   @Override
   public Socket open(String host, int port, String isolationKey) throws IOException {
     String name = checkHost(host);
-    if (port < 1 || port > 65535) {
+    if (!Checks.isPort(port)) {
       throw new IllegalArgumentException("port " + port + " for " + name + " is not 1-65535");
     }
     String destination = name + ":" + port;
@@ -195,7 +194,7 @@ public final class TorSocksConnector implements StreamOpener {
 
   /** Configures a {@link TorSocksConnector}. Not thread-safe; the connector it builds is. */
   public static final class Builder {
-    private InetAddress proxyAddress = loopback();
+    private InetAddress proxyAddress = HostPort.parseIp("127.0.0.1");
     private int proxyPort = DEFAULT_PORT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration socksTimeout = DEFAULT_SOCKS_TIMEOUT;
@@ -213,11 +212,8 @@ public final class TorSocksConnector implements StreamOpener {
      */
     public Builder proxy(InetAddress address, int port) {
       Objects.requireNonNull(address, "address");
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("proxy port " + port + " is not 1-65535");
-      }
+      this.proxyPort = Checks.port(port, "proxy port");
       this.proxyAddress = address;
-      this.proxyPort = port;
       return this;
     }
 
@@ -227,7 +223,7 @@ public final class TorSocksConnector implements StreamOpener {
      * @throws IllegalArgumentException if not positive or longer than {@code Integer.MAX_VALUE} ms
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
+      this.connectTimeout = Checks.positiveMillis(timeout, "connectTimeout");
       return this;
     }
 
@@ -238,7 +234,7 @@ public final class TorSocksConnector implements StreamOpener {
      * @throws IllegalArgumentException if not positive or longer than {@code Integer.MAX_VALUE} ms
      */
     public Builder socksTimeout(Duration timeout) {
-      this.socksTimeout = positive(timeout, "socksTimeout");
+      this.socksTimeout = Checks.positiveMillis(timeout, "socksTimeout");
       return this;
     }
 
@@ -248,11 +244,7 @@ public final class TorSocksConnector implements StreamOpener {
      * @throws IllegalArgumentException if negative or longer than {@code Integer.MAX_VALUE} ms
      */
     public Builder readTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "readTimeout");
-      if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("readTimeout " + timeout + " is out of range");
-      }
-      this.readTimeout = timeout;
+      this.readTimeout = Checks.nonNegativeMillis(timeout, "readTimeout");
       return this;
     }
 
@@ -270,22 +262,6 @@ public final class TorSocksConnector implements StreamOpener {
     /** A connector with this configuration. */
     public TorSocksConnector build() {
       return new TorSocksConnector(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(name + " " + d + " must be positive and fit in an int");
-      }
-      return d;
-    }
-
-    private static InetAddress loopback() {
-      try {
-        return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-      } catch (UnknownHostException e) {
-        throw new AssertionError("four bytes are a valid IPv4 address", e);
-      }
     }
   }
 }

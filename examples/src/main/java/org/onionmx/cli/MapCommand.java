@@ -183,7 +183,7 @@ final class MapCommand implements Runnable {
       }
       spec.commandLine()
           .getOut()
-          .print(format == Format.POSTFIX ? merged.toPostfix() : merged.toYaml());
+          .print(format == Format.POSTFIX ? MapWriter.postfix(merged) : MapWriter.yaml(merged));
       return OnionMxCommand.OK;
     }
   }

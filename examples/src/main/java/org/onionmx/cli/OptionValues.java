@@ -41,17 +41,7 @@ final class OptionValues {
   static final class PositiveWholeSeconds implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
-      long seconds;
-      try {
-        seconds = Long.parseLong(value.strip());
-      } catch (NumberFormatException e) {
-        throw new TypeConversionException(
-            "'" + Escape.field(value) + "' is not a whole number of seconds");
-      }
-      if (seconds < 1 || seconds > MAX_SECONDS) {
-        throw new TypeConversionException("'" + Escape.field(value) + "' seconds: give 1 to 86400");
-      }
-      return seconds;
+      return wholeNumber(value, "seconds", (long) MAX_SECONDS);
     }
   }
 
@@ -59,17 +49,25 @@ final class OptionValues {
   static final class PositiveCount implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-      int n;
-      try {
-        n = Integer.parseInt(value.strip());
-      } catch (NumberFormatException e) {
-        throw new TypeConversionException("'" + Escape.field(value) + "' is not a whole number");
-      }
-      if (n < 1 || n > 100_000) {
-        throw new TypeConversionException("'" + Escape.field(value) + "': give 1 to 100000");
-      }
-      return n;
+      return (int) wholeNumber(value, "", 100_000);
     }
+  }
+
+  /** {@code value} as a whole number of {@code unit} from 1 to {@code max}, or a usage error. */
+  private static long wholeNumber(String value, String unit, long max) {
+    String shown = "'" + Escape.field(value) + "'";
+    long n;
+    try {
+      n = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new TypeConversionException(
+          shown + " is not a whole number" + (unit.isEmpty() ? "" : " of " + unit));
+    }
+    if (n < 1 || n > max) {
+      throw new TypeConversionException(
+          shown + (unit.isEmpty() ? "" : " " + unit) + ": give 1 to " + max);
+    }
+    return n;
   }
 
   /** A Postfix transport name, as master.cf allows: letters, digits, '_', '.', '-'. */

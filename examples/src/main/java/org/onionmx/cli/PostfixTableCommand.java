@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.onionmx.internal.HostPort;
 import org.onionmx.postfix.TcpTableServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +86,7 @@ final class PostfixTableCommand implements Callable<Integer> {
     if (!listen.getAddress().isLoopbackAddress()) {
       err.println(
           "onionmx: warning: listening on "
-              + Addresses.format(listen)
+              + HostPort.format(listen)
               + ": any host that can reach this address can query the map (tcp_table has no"
               + " authentication) and learn which domains are pinned; prefer 127.0.0.1 or a"
               + " firewall");
@@ -95,7 +96,7 @@ final class PostfixTableCommand implements Callable<Integer> {
     try {
       server = builder.start();
     } catch (IOException e) {
-      throw new IOException(Addresses.format(listen) + ": " + reason(e), e);
+      throw new IOException(HostPort.format(listen) + ": " + reason(e), e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -112,9 +113,9 @@ final class PostfixTableCommand implements Callable<Integer> {
     InetSocketAddress bound = server.address();
     err.println(
         "onionmx: tcp_table listening on "
-            + Addresses.format(bound)
+            + HostPort.format(bound)
             + " (main.cf: transport_maps = tcp:"
-            + Addresses.format(bound)
+            + HostPort.format(bound)
             + ")");
     err.flush();
     stopped.await();

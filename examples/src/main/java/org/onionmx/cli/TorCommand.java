@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.onionmx.internal.HostPort;
 import org.onionmx.tor.BootstrapStatus;
 import org.onionmx.tor.TorControl;
 import org.onionmx.tor.TorControlException;
@@ -120,7 +121,7 @@ final class TorCommand implements Runnable {
             "socks\t"
                 + (listeners.isEmpty()
                     ? "none: Tor has no SocksPort, nothing can be delivered"
-                    : String.join(",", listeners.stream().map(Addresses::format).toList())));
+                    : String.join(",", listeners.stream().map(HostPort::format).toList())));
         for (String port : tor.socksPortsWithoutExtendedErrors()) {
           out.println(
               "warning\tSocksPort "

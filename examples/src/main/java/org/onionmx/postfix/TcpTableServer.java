@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.onionmx.internal.Checks;
 import org.onionmx.resolve.OnionResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -318,10 +319,7 @@ public final class TcpTableServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder idleTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("idle timeout must be positive");
-      }
-      this.idleTimeout = timeout;
+      this.idleTimeout = Checks.positive(timeout, "idle timeout");
       return this;
     }
 

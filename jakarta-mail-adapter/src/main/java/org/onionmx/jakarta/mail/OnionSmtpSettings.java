@@ -2,7 +2,6 @@ package org.onionmx.jakarta.mail;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.onionmx.deliver.OnionMailer;
 import org.onionmx.deliver.TlsMode;
+import org.onionmx.internal.HostPort;
 import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.DomainNames;
@@ -174,10 +174,6 @@ record OnionSmtpSettings(
 
   /** Between the items of a list value: commas and white space. */
   private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
-
-  /** What may be an IPv4 or IPv6 literal (checked again, without a look-up, by InetAddress). */
-  private static final Pattern IP_LITERAL =
-      Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
   OnionSmtpSettings {
     maps = List.copyOf(maps);
@@ -381,14 +377,9 @@ record OnionSmtpSettings(
   }
 
   private static InetAddress literal(String host) {
-    if (host.equalsIgnoreCase("localhost")) {
-      return InetAddress.getLoopbackAddress();
-    }
-    try {
-      return InetAddress.getByName(host); // an IP literal: checked in from(), no look-up
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
+    return host.equalsIgnoreCase("localhost")
+        ? InetAddress.getLoopbackAddress()
+        : HostPort.parseIp(host); // an IP literal: checked in from(), no look-up
   }
 
   /** Typed reads of single properties, each error naming its property. */
@@ -489,14 +480,12 @@ record OnionSmtpSettings(
       if (value == null || value.equalsIgnoreCase("localhost")) {
         return value == null ? "127.0.0.1" : value;
       }
-      String literal =
-          value.startsWith("[") && value.endsWith("]")
-              ? value.substring(1, value.length() - 1)
-              : value;
-      if (!IP_LITERAL.matcher(literal).matches()) {
+      try {
+        HostPort.parseIp(value);
+      } catch (IllegalArgumentException e) {
         throw bad(key, value, "an IP address or localhost (names are not looked up)");
       }
-      return literal;
+      return value.startsWith("[") ? value.substring(1, value.length() - 1) : value;
     }
 
     <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {

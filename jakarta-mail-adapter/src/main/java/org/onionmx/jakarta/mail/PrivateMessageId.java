@@ -6,7 +6,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.onionmx.deliver.MessageIds;
+import org.onionmx.internal.MessageIds;
 
 /**
  * Writes a message with a Message-ID that names nothing of this machine. Jakarta Mail's {@code

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.onionmx.deliver.TlsMode;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.tor.IsolationMode;
@@ -200,6 +203,39 @@ class OnionSmtpSettingsTest {
         OnionSmtpSettings.from(props("mail.onion-smtp.socks.host", "localhost"))
             .socksAddress()
             .isLoopbackAddress());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"300.1.1.1", "1.2.3", "localhost.example", "[127.0.0.1]"})
+  void hostThatIsNoIpLiteralIsRefusedNamingItsProperty(String host) {
+    for (String key : List.of("mail.onion-smtp.socks.host", "mail.onion-smtp.control.host")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> OnionSmtpSettings.from(props(key, host)));
+      assertTrue(e.getMessage().startsWith(key + " must be an IP address"), e.getMessage());
+      assertTrue(e.getMessage().contains("'" + host + "'"), e.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "[::1], ::1, 0:0:0:0:0:0:0:1",
+    "::1, ::1, 0:0:0:0:0:0:0:1",
+    "127.0.0.1, 127.0.0.1, 127.0.0.1",
+    "LocalHost, LocalHost, ",
+  })
+  void ipLiteralsAndLocalhostAreAccepted(String host, String kept, String address) {
+    OnionSmtpSettings s = OnionSmtpSettings.from(props("mail.onion-smtp.socks.host", host));
+    assertEquals(kept, s.socksHost());
+    if (address == null) {
+      assertTrue(s.socksAddress().isLoopbackAddress());
+    } else {
+      assertEquals(address, s.socksAddress().getHostAddress());
+    }
+    OnionSmtpSettings.Control c =
+        OnionSmtpSettings.from(props("mail.onion-smtp.control.host", host)).control();
+    assertEquals(kept, c.host());
+    assertTrue(c.address().isLoopbackAddress());
   }
 
   @Test

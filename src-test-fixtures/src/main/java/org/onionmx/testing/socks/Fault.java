@@ -122,7 +122,7 @@ public sealed interface Fault {
     return new CutAfterClientBytes(bytes);
   }
 
-  /** Cut in the middle of DATA, before the final dot. */
+  /** Cut at the end of DATA: the server gets the message with its last CRLF, never the "." line. */
   static Fault cutBeforeEndOfData() {
     return new CutBeforeEndOfData();
   }

@@ -1,5 +1,6 @@
 package org.onionmx.testing.socks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,14 @@ import java.net.Socket;
  */
 final class Pump {
   private static final byte[] END_OF_DATA = {'\r', '\n', '.', '\r', '\n'};
+
+  /** Where the "." line starts in {@link #END_OF_DATA}: what comes before it is sent at once. */
+  private static final int DOT = 2;
+
+  /** How many bytes of the "." line are held after {@code matched} bytes of the marker. */
+  private static int held(int matched) {
+    return Math.max(0, matched - DOT);
+  }
 
   private final FakeTorProxy proxy;
   private final Socket client;
@@ -39,20 +48,43 @@ final class Pump {
       while (sent < limit) {
         int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
         if (n < 0) {
+          out.write(END_OF_DATA, DOT, held(matched)); // a held "." line was not the end after all
+          out.flush();
           server.shutdownOutput(); // pass the half-close on; the reply still flows back
           ok = true;
           return;
         }
         if (watchEnd) {
+          // Everything goes on at once but the final "." line itself: from its "." on, bytes are
+          // held until the marker completes or breaks. A line's "." is always followed at once by
+          // the rest of its line, so holding it waits for nothing, and the cut falls at the same
+          // byte however the client's writes were split.
+          ByteArrayOutputStream forward = new ByteArrayOutputStream(n + END_OF_DATA.length);
           for (int i = 0; i < n; i++) {
-            matched = buffer[i] == END_OF_DATA[matched] ? matched + 1 : (buffer[i] == '\r' ? 1 : 0);
-            if (matched == END_OF_DATA.length) {
-              boolean after = fault instanceof Fault.CutAfterEndOfData;
-              cutAt(out, buffer, after ? i + 1 : Math.max(0, i + 1 - matched));
-              ok = true;
-              return;
+            byte b = buffer[i];
+            if (b == END_OF_DATA[matched]) {
+              matched++;
+              if (matched <= DOT) {
+                forward.write(b);
+              } else if (matched == END_OF_DATA.length) {
+                if (fault instanceof Fault.CutAfterEndOfData) {
+                  forward.write(END_OF_DATA, DOT, END_OF_DATA.length - DOT);
+                }
+                byte[] last = forward.toByteArray();
+                cutAt(out, last, last.length);
+                ok = true;
+                return;
+              }
+            } else {
+              forward.write(END_OF_DATA, DOT, held(matched));
+              matched = b == '\r' ? 1 : 0;
+              forward.write(b);
             }
           }
+          forward.writeTo(out);
+          out.flush();
+          sent += n;
+          continue;
         }
         out.write(buffer, 0, n);
         out.flush();

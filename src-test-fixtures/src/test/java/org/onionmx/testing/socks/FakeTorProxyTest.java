@@ -141,7 +141,7 @@ class FakeTorProxyTest {
       c.send(MESSAGE);
       assertEquals("", c.readToEnd());
     }
-    assertEquals("DATA\r\nSubject: t\r\n\r\nbody", smtp.nextReceived());
+    assertEquals("DATA\r\nSubject: t\r\n\r\nbody\r\n", smtp.nextReceived());
   }
 
   @Test
@@ -166,7 +166,7 @@ class FakeTorProxyTest {
       c.send("\r\nQUIT\r\n");
       c.readToEnd();
     }
-    assertEquals("DATA\r\nbody\r\n.", smtp.nextReceived());
+    assertEquals("DATA\r\nbody\r\n", smtp.nextReceived()); // as when it comes in one piece
   }
 
   @Test

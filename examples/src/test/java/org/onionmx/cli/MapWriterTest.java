@@ -1,16 +1,21 @@
-package org.onionmx.resolve;
+package org.onionmx.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.onionmx.resolve.MapSamples.A;
-import static org.onionmx.resolve.MapSamples.B;
-import static org.onionmx.resolve.MapSamples.C;
-import static org.onionmx.resolve.MapSamples.V2;
-import static org.onionmx.resolve.MapSamples.parse;
 
+import java.io.IOException;
+import java.io.StringReader;
 import org.junit.jupiter.api.Test;
+import org.onionmx.resolve.MapException;
+import org.onionmx.resolve.OnionMap;
+import org.onionmx.resolve.OnionTarget;
 
-class OnionMapExportTest {
+class MapWriterTest {
+  private static final String A = "aj3nsqqcksrrc5cye5etjsoewz6jrygpekzwoko3q6wyxjlb3dgasfid.onion";
+  private static final String B = "w5ejy7xyv4dw7jul7bycfnltircxddt7vqprcxe6uggnezlwwic72qqd.onion";
+  private static final String C = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion";
+  private static final String V2 = "lloiryev7cvzszsn.onion";
+
   private static final OnionMap MIXED =
       OnionMap.newBuilder()
           .put("b.org", OnionTarget.parse(B))
@@ -38,7 +43,7 @@ class OnionMapExportTest {
             + "b.org                 smtptor:["
             + B
             + "]\n",
-        MIXED.toPostfix());
+        MapWriter.postfix(MIXED));
   }
 
   @Test
@@ -54,33 +59,38 @@ class OnionMapExportTest {
             + "':\n  - 'sub.org'\n'"
             + B
             + "':\n  - 'a.org'\n  - 'b.org'\n",
-        MIXED.toYaml());
+        MapWriter.yaml(MIXED));
   }
 
   @Test
   void bothFormsRoundTrip() throws Exception {
-    assertEquals(MIXED.entries(), parse(MIXED.toPostfix()).entries());
-    assertEquals(MIXED.entries(), parse(MIXED.toYaml()).entries());
+    assertEquals(MIXED.entries(), parse(MapWriter.postfix(MIXED)).entries());
+    assertEquals(MIXED.entries(), parse(MapWriter.yaml(MIXED)).entries());
   }
 
   @Test
   void bundledMapRoundTripsWithoutItsDeadEntries() throws Exception {
     OnionMap bundled = OnionMap.bundled();
-    OnionMap fromPostfix = parse(bundled.toPostfix());
-    OnionMap fromYaml = parse(bundled.toYaml());
+    String postfix = MapWriter.postfix(bundled);
+    OnionMap fromPostfix = parse(postfix);
+    OnionMap fromYaml = parse(MapWriter.yaml(bundled));
     assertEquals(bundled.entries(), fromPostfix.entries());
     assertEquals(bundled.entries(), fromYaml.entries());
     assertEquals(0, fromYaml.deadEntries().size());
-    assertFalse(bundled.toPostfix().contains(V2));
+    assertFalse(postfix.contains(V2));
     assertEquals(
         "koumbit.org        "
             + " smtptor:[abupq2yypwtojgupttylrbwnabmpmydsf4evb2onasmib2go23jyyhqd.onion]",
-        bundled.toPostfix().lines().filter(l -> l.startsWith("koumbit")).findFirst().orElseThrow());
+        postfix.lines().filter(l -> l.startsWith("koumbit")).findFirst().orElseThrow());
   }
 
   @Test
   void emptyMapExportsToAnEmptyYamlMap() throws Exception {
-    assertEquals(0, parse(OnionMap.empty().toYaml()).size());
-    assertEquals("", OnionMap.empty().toPostfix());
+    assertEquals(0, parse(MapWriter.yaml(OnionMap.empty())).size());
+    assertEquals("", MapWriter.postfix(OnionMap.empty()));
+  }
+
+  private static OnionMap parse(String text) throws IOException, MapException {
+    return OnionMap.parse(new StringReader(text), "test.map");
   }
 }

@@ -1,4 +1,4 @@
-package org.onionmx.deliver;
+package org.onionmx.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

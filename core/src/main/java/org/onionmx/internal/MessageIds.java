@@ -1,4 +1,4 @@
-package org.onionmx.deliver;
+package org.onionmx.internal;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;

@@ -1,4 +1,4 @@
-package org.onionmx.resolve;
+package org.onionmx.cli;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,10 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.onionmx.resolve.OnionMap;
+import org.onionmx.resolve.OnionTarget;
 
 /**
- * Writes routes in the two forms {@link OnionMap} reads, grouped by target, targets and domains
- * sorted, so that the output is stable and diffs well.
+ * Writes a map's routed entries in the two forms {@link OnionMap} reads, grouped by target, targets
+ * and domains sorted, so that the output is stable and diffs well ({@code onionmx map export}).
+ * Dead entries are left out.
  */
 final class MapWriter {
   private static final Comparator<OnionTarget> BY_NAME =
@@ -19,8 +22,12 @@ final class MapWriter {
 
   private MapWriter() {}
 
-  /** {@code domain<padding> smtptor:[onion]}, or {@code smtptor:[onion]:port} if not 25. */
-  static String postfix(Map<String, OnionTarget> routes) {
+  /**
+   * A Postfix transport table in the onionmx conversion script's layout: domains padded to one
+   * width, {@code domain smtptor:[onion]}, or {@code smtptor:[onion]:port} if not 25.
+   */
+  static String postfix(OnionMap map) {
+    Map<String, OnionTarget> routes = map.entries();
     int width = routes.keySet().stream().mapToInt(String::length).max().orElse(0);
     StringBuilder b = new StringBuilder(routes.size() * (width + 80));
     grouped(routes)
@@ -38,8 +45,12 @@ final class MapWriter {
     return b.toString();
   }
 
-  /** The onionmx form: {@code 'onion':} then {@code - 'domain'} lines; {@code {}} if empty. */
-  static String yaml(Map<String, OnionTarget> routes) {
+  /**
+   * The onionmx YAML form: {@code 'onion':} then {@code - 'domain'} lines, a target on another port
+   * than 25 as {@code 'onion:port'}; {@code {}} if empty.
+   */
+  static String yaml(OnionMap map) {
+    Map<String, OnionTarget> routes = map.entries();
     if (routes.isEmpty()) {
       return "--- {}\n";
     }
