@@ -15,15 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionResolver;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
-import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FaultRule;
 import org.onionmx.testing.tor.FakeControlPort;
@@ -37,27 +34,13 @@ import org.onionmx.tor.TorHealth;
 class DeliveryListenerTest {
   private static final String A = "a@example.org";
 
-  private ScriptedSmtpServer server;
-  private FakeTorProxy proxy;
+  @RegisterExtension final ScriptedOnion onion = ScriptedOnion.at("mx1", "mx2");
   private final Recorder events = new Recorder();
-
-  @BeforeEach
-  void start() throws Exception {
-    server = ScriptedSmtpServer.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(host("mx1"), server.port()).route(host("mx2"), server.port());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    proxy.close();
-    server.close();
-  }
 
   @Test
   void aNewStreamThenAReusedSessionThenEachRecipientsResult() throws Exception {
-    server.replyToRecipient("b@example.org", "550 5.1.1 no such user");
-    try (OnionMailer mailer = Fixtures.mailer(proxy).listener(events).build()) {
+    onion.server().replyToRecipient("b@example.org", "550 5.1.1 no such user");
+    try (OnionMailer mailer = Fixtures.mailer(onion.proxy()).listener(events).build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("1", "x"));
       mailer.deliver(route(target("mx1")), envelope(A, "b@example.org"), rawMessage("2", "x"));
     }
@@ -78,8 +61,8 @@ class DeliveryListenerTest {
 
   @Test
   void aTorFailureOnOneTargetIsToldWithItsCodeBeforeTheNextTarget() throws Exception {
-    proxy.script(host("mx1"), Fault.reply(0xF2));
-    try (OnionMailer mailer = Fixtures.mailer(proxy).listener(events).build()) {
+    onion.proxy().script(host("mx1"), Fault.reply(0xF2));
+    try (OnionMailer mailer = Fixtures.mailer(onion.proxy()).listener(events).build()) {
       mailer.deliver(route(target("mx1"), target("mx2")), envelope(A), rawMessage("1", "x"));
     }
 
@@ -96,7 +79,8 @@ class DeliveryListenerTest {
             throw new IllegalStateException("a bug in a metrics listener");
           }
         };
-    try (OnionMailer mailer = Fixtures.mailer(proxy).listener(broken).listener(events).build()) {
+    try (OnionMailer mailer =
+        Fixtures.mailer(onion.proxy()).listener(broken).listener(events).build()) {
       DeliveryReport report =
           mailer.deliver(route(target("mx1")), envelope(A), rawMessage("1", "x"));
       assertTrue(report.allAccepted());
@@ -112,7 +96,7 @@ class DeliveryListenerTest {
             .map(OnionMap.of(Map.of(DOMAIN, target("mx1"))))
             .srv(false)
             .build();
-    try (OnionMailer mailer = Fixtures.mailer(proxy).listener(events).build()) {
+    try (OnionMailer mailer = Fixtures.mailer(onion.proxy()).listener(events).build()) {
       OnionSender.of(resolver, mailer)
           .send("s@sender.example", List.of(A, "z@other.example"), rawMessage("1", "x"));
     }
@@ -123,7 +107,7 @@ class DeliveryListenerTest {
 
   @Test
   void theHealthMonitorsChangesReachTheListeners() throws Exception {
-    proxy.addRule(FaultRule.forHost(host("mx1"), Fault.reply(0xF2)).times(1));
+    onion.proxy().addRule(FaultRule.forHost(host("mx1"), Fault.reply(0xF2)).times(1));
     try (FakeControlPort port = FakeControlPort.start();
         TorControl control =
             TorControl.newBuilder()
@@ -131,7 +115,8 @@ class DeliveryListenerTest {
                 .connect()) {
       TorHealth health =
           TorHealth.newBuilder().control(control).stallRule(1, 1, Duration.ofMinutes(1)).build();
-      try (OnionMailer mailer = Fixtures.mailer(proxy).health(health).listener(events).build()) {
+      try (OnionMailer mailer =
+          Fixtures.mailer(onion.proxy()).health(health).listener(events).build()) {
         DeliveryReport report =
             mailer.deliver(route(target("mx1")), envelope(A), rawMessage("1", "x"));
         assertTrue(report.allAccepted(), report.toString()); // retried once after NEWNYM

@@ -11,15 +11,12 @@ import static org.onionmx.deliver.Fixtures.target;
 
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.deliver.RecipientResult.Accepted;
 import org.onionmx.deliver.RecipientResult.Rejected;
 import org.onionmx.resolve.Resolution;
 import org.onionmx.resolve.RouteSource;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
-import org.onionmx.testing.socks.FakeTorProxy;
 
 /**
  * Addresses beyond ASCII (RFC 6531): a Unicode domain goes as A-labels to any server; a non-ASCII
@@ -30,48 +27,36 @@ class InternationalAddressesTest {
   private static final String JOERG = "jörg@example.org";
   private static final String BOB = "bob@example.org";
 
-  private ScriptedOnion onion;
-  private ScriptedSmtpServer server;
-  private FakeTorProxy proxy;
-  private OnionMailer mailer;
-
-  @BeforeEach
-  void start() throws Exception {
-    onion = ScriptedOnion.start("mx1");
-    server = onion.server;
-    proxy = onion.proxy;
-    mailer = onion.mailer;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    onion.close();
-  }
+  @RegisterExtension final ScriptedOnion onion = ScriptedOnion.at("mx1");
 
   private DeliveryReport deliver(String from, String... recipients) {
-    return mailer.deliver(
-        route(target("mx1")), Envelope.of(from, recipients), rawMessage("s", "b"));
+    return onion
+        .mailer()
+        .deliver(route(target("mx1")), Envelope.of(from, recipients), rawMessage("s", "b"));
   }
 
   private String command(String prefix) {
-    return server.commands().stream().filter(c -> c.startsWith(prefix)).findFirst().orElse(null);
+    return onion.server().commands().stream()
+        .filter(c -> c.startsWith(prefix))
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
   void nonAsciiAddressesGoInUtf8WithSmtpUtf8WhereItIsOffered() {
-    server.offerSmtpUtf8();
+    onion.server().offerSmtpUtf8();
 
     DeliveryReport report = deliver("sénder@sender.example", JOERG);
 
     assertInstanceOf(Accepted.class, report.resultFor(JOERG), report::toString);
     assertEquals("MAIL FROM:<sénder@sender.example> SMTPUTF8 BODY=8BITMIME", command("MAIL"));
     assertEquals("RCPT TO:<jörg@example.org>", command("RCPT"));
-    assertEquals(List.of(JOERG), server.transactions().get(0).recipients());
+    assertEquals(List.of(JOERG), onion.server().transactions().get(0).recipients());
   }
 
   @Test
   void asciiEnvelopeIsNotFlaggedSmtpUtf8EvenWhereItIsOffered() {
-    server.offerSmtpUtf8();
+    onion.server().offerSmtpUtf8();
 
     deliver("alice@sender.example", BOB);
 
@@ -93,7 +78,7 @@ class InternationalAddressesTest {
         List.copyOf(report.results().stream().map(x -> x.recipient()).toList()));
     assertEquals(
         List.of("RCPT TO:<bob@example.org>"),
-        server.commands().stream().filter(c -> c.startsWith("RCPT")).toList());
+        onion.server().commands().stream().filter(c -> c.startsWith("RCPT")).toList());
     assertEquals("MAIL FROM:<alice@sender.example> BODY=8BITMIME", command("MAIL"));
   }
 
@@ -106,7 +91,7 @@ class InternationalAddressesTest {
     assertEquals(null, command("MAIL"), "nothing said for this message");
 
     assertInstanceOf(Accepted.class, deliver("alice@sender.example", BOB).resultFor(BOB));
-    assertEquals(1, proxy.connects().size(), "the next message used the same session");
+    assertEquals(1, onion.proxy().connects().size(), "the next message used the same session");
   }
 
   @Test
@@ -117,7 +102,9 @@ class InternationalAddressesTest {
             "xn--bcher-kva.example", List.of(target("mx1")), RouteSource.MAP, Instant.MAX);
 
     DeliveryReport report =
-        mailer.deliver(route, Envelope.of("alice@bücher.example", recipient), rawMessage("s", "b"));
+        onion
+            .mailer()
+            .deliver(route, Envelope.of("alice@bücher.example", recipient), rawMessage("s", "b"));
 
     assertInstanceOf(Accepted.class, report.resultFor(recipient), report::toString);
     assertEquals("MAIL FROM:<alice@xn--bcher-kva.example> BODY=8BITMIME", command("MAIL"));

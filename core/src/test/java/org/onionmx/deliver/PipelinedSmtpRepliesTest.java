@@ -38,8 +38,9 @@ class PipelinedSmtpRepliesTest extends SmtpRepliesTest {
     assertTrue(deliver(A, B).allAccepted());
 
     assertTrue(
-        first.commandsBeforeReply() >= 2, "commands sent early: " + first.commandsBeforeReply());
-    List<String> commands = first.commands();
+        onion.server("mx1").commandsBeforeReply() >= 2,
+        "commands sent early: " + onion.server("mx1").commandsBeforeReply());
+    List<String> commands = onion.server("mx1").commands();
     assertEquals(
         List.of(
             "MAIL FROM:<alice@sender.example> BODY=8BITMIME",
@@ -52,7 +53,10 @@ class PipelinedSmtpRepliesTest extends SmtpRepliesTest {
   @Test
   void aClientThatWaitsForEachReplyCannotGetThrough() throws Exception {
     try (OnionMailer waiting =
-        Fixtures.mailer(proxy).pipelining(false).readTimeout(Duration.ofMillis(300)).build()) {
+        Fixtures.mailer(onion.proxy())
+            .pipelining(false)
+            .readTimeout(Duration.ofMillis(300))
+            .build()) {
       Deferred d =
           assertInstanceOf(
               Deferred.class,
@@ -62,37 +66,37 @@ class PipelinedSmtpRepliesTest extends SmtpRepliesTest {
 
       assertTrue(d.failure().temporary());
     }
-    assertEquals(0, first.transactions().size());
+    assertEquals(0, onion.server("mx1").transactions().size());
   }
 
   @Test
   void dataTakenWithoutAnyRecipientIsEndedWithALoneDotAndNothingIsSent() {
-    first.acceptDataWithoutRecipients().replyToRecipient(A, "550 5.1.1 no such user");
-    first.replyToRecipient(B, "550 5.1.1 no such user");
+    onion.server("mx1").acceptDataWithoutRecipients().replyToRecipient(A, "550 5.1.1 no such user");
+    onion.server("mx1").replyToRecipient(B, "550 5.1.1 no such user");
 
     DeliveryReport report = deliver(A, B);
 
     assertEquals(2, report.ofType(Rejected.class).size(), report.toString());
-    assertEquals(1, first.transactions().size());
-    ScriptedSmtpServer.Transaction empty = first.transactions().get(0);
+    assertEquals(1, onion.server("mx1").transactions().size());
+    ScriptedSmtpServer.Transaction empty = onion.server("mx1").transactions().get(0);
     assertEquals(List.of(), empty.recipients());
     assertArrayEquals(new byte[0], empty.data());
-    assertEquals(0, second.connections());
+    assertEquals(0, onion.server("mx2").connections());
 
-    first.replyToRecipient(A, "250 2.1.5 OK");
+    onion.server("mx1").replyToRecipient(A, "250 2.1.5 OK");
     assertTrue(deliver(A).allAccepted());
-    assertEquals(1, first.connections());
+    assertEquals(1, onion.server("mx1").connections());
   }
 
   @Test
   void dataTakenAfterARefusedSenderIsEndedWithALoneDot() {
-    first.acceptDataWithoutRecipients().replyToMail("553 5.7.1 sender refused");
+    onion.server("mx1").acceptDataWithoutRecipients().replyToMail("553 5.7.1 sender refused");
 
     DeliveryReport report = deliver(A);
 
     Rejected r = assertInstanceOf(Rejected.class, report.resultFor(A));
     assertEquals(new Failure.Smtp(553, "553 5.7.1 sender refused"), r.failure());
-    assertTrue(first.transactions().stream().allMatch(t -> t.data().length == 0));
+    assertTrue(onion.server("mx1").transactions().stream().allMatch(t -> t.data().length == 0));
   }
 
   @Test
@@ -101,7 +105,7 @@ class PipelinedSmtpRepliesTest extends SmtpRepliesTest {
       assertInstanceOf(Accepted.class, deliver(A).resultFor(A));
     }
 
-    assertEquals(20, first.transactions().size());
-    assertEquals(1, first.connections());
+    assertEquals(20, onion.server("mx1").transactions().size());
+    assertEquals(1, onion.server("mx1").connections());
   }
 }

@@ -18,13 +18,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.testing.MutableClock;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
 import org.onionmx.testing.socks.ConnectRequest;
-import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FaultRule;
 import org.onionmx.tor.IsolationMode;
@@ -33,25 +30,11 @@ import org.onionmx.tor.IsolationMode;
 class SessionPoolTest {
   private static final String A = "a@example.org";
 
-  private ScriptedSmtpServer server;
-  private FakeTorProxy proxy;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = ScriptedSmtpServer.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(host("mx1"), server.port()).route(host("mx2"), server.port());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    proxy.close();
-    server.close();
-  }
+  @RegisterExtension final ScriptedOnion onion = ScriptedOnion.at("mx1", "mx2");
 
   @Test
   void manyMessagesToOneOnionRideOneSession() throws Exception {
-    try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
+    try (OnionMailer mailer = Fixtures.mailer(onion.proxy()).build()) {
       for (int i = 0; i < 20; i++) {
         assertTrue(
             mailer
@@ -59,17 +42,17 @@ class SessionPoolTest {
                 .allAccepted());
       }
     }
-    assertEquals(1, proxy.connects().size());
-    assertEquals(1, server.connections());
-    assertEquals(20, server.transactions().size());
-    assertEquals(1, server.ehloNames().size());
+    assertEquals(1, onion.proxy().connects().size());
+    assertEquals(1, onion.server().connections());
+    assertEquals(20, onion.server().transactions().size());
+    assertEquals(1, onion.server().ehloNames().size());
   }
 
   @Test
   void sessionOlderThanTheMaxAgeIsClosedAfterItsMessageAndReplaced() throws Exception {
     MutableClock clock = new MutableClock();
     try (OnionMailer mailer =
-        Fixtures.mailer(proxy)
+        Fixtures.mailer(onion.proxy())
             .clock(clock)
             .maxSessionAge(Duration.ofSeconds(300))
             .healthCheckAfter(Duration.ofHours(1))
@@ -78,16 +61,16 @@ class SessionPoolTest {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
       clock.advance(Duration.ofSeconds(299));
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
-      assertEquals(1, server.connections(), "still young: reused");
+      assertEquals(1, onion.server().connections(), "still young: reused");
 
       clock.advance(Duration.ofSeconds(2)); // 301 s old: this message is its last
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("three", "b"));
-      waitFor(() -> server.commands().contains("QUIT"));
+      waitFor(() -> onion.server().commands().contains("QUIT"));
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("four", "b"));
     }
-    assertEquals(4, server.transactions().size());
-    assertEquals(2, server.connections());
-    assertEquals(2, proxy.connects().size());
+    assertEquals(4, onion.server().transactions().size());
+    assertEquals(2, onion.server().connections());
+    assertEquals(2, onion.proxy().connects().size());
   }
 
   @Test
@@ -95,8 +78,8 @@ class SessionPoolTest {
     GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
     greenMail.start();
     ExecutorService threads = Executors.newFixedThreadPool(8);
-    try (OnionMailer mailer = Fixtures.mailer(proxy).maxSessionsPerDestination(2).build()) {
-      proxy.route(host("gm"), greenMail.getSmtp().getPort());
+    try (OnionMailer mailer = Fixtures.mailer(onion.proxy()).maxSessionsPerDestination(2).build()) {
+      onion.proxy().route(host("gm"), greenMail.getSmtp().getPort());
       List<Future<DeliveryReport>> reports = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         for (int i = 0; i < 10; i++) {
@@ -115,34 +98,37 @@ class SessionPoolTest {
       threads.shutdownNow();
       greenMail.stop();
     }
-    int connects = proxy.connects().size();
+    int connects = onion.proxy().connects().size();
     assertTrue(connects >= 1 && connects <= 2, connects + " SOCKS CONNECTs");
   }
 
   @Test
   void sessionDroppedByTheServerIsReplacedWithoutLosingTheMessage() throws Exception {
     try (OnionMailer mailer =
-        Fixtures.mailer(proxy).healthCheckAfter(Duration.ofHours(1)).build()) {
+        Fixtures.mailer(onion.proxy()).healthCheckAfter(Duration.ofHours(1)).build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
-      server.dropConnections();
+      onion.server().dropConnections();
 
       DeliveryReport second =
           mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
 
       assertTrue(second.allAccepted(), second.toString());
     }
-    assertEquals(2, server.transactions().size());
-    assertEquals(2, proxy.connects().size());
+    assertEquals(2, onion.server().transactions().size());
+    assertEquals(2, onion.proxy().connects().size());
   }
 
   @Test
   void afterAllPooledSessionsDiedTheRetryGoesToAFreshSessionNotAnotherStaleOne() throws Exception {
     // two sessions open at once: each CONNECT waits long enough for the other sender to start
-    proxy.addRule(
-        FaultRule.when(r -> true, Fault.delayed(Duration.ofMillis(300), Fault.pass())).times(2));
+    onion
+        .proxy()
+        .addRule(
+            FaultRule.when(r -> true, Fault.delayed(Duration.ofMillis(300), Fault.pass()))
+                .times(2));
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try (OnionMailer mailer =
-        Fixtures.mailer(proxy).healthCheckAfter(Duration.ofHours(1)).build()) {
+        Fixtures.mailer(onion.proxy()).healthCheckAfter(Duration.ofHours(1)).build()) {
       List<Future<DeliveryReport>> first = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         String subject = "first" + i;
@@ -153,8 +139,8 @@ class SessionPoolTest {
       for (Future<DeliveryReport> f : first) {
         assertTrue(f.get().allAccepted(), f.get().toString());
       }
-      assertEquals(2, server.connections(), "two pooled sessions");
-      server.dropConnections(); // a server restart, or a collapsed circuit: both are dead
+      assertEquals(2, onion.server().connections(), "two pooled sessions");
+      onion.server().dropConnections(); // a server restart, or a collapsed circuit: both are dead
 
       DeliveryReport next = mailer.deliver(route(target("mx1")), envelope(A), rawMessage("n", "b"));
 
@@ -162,46 +148,49 @@ class SessionPoolTest {
     } finally {
       threads.shutdownNow();
     }
-    assertEquals(3, server.transactions().size());
+    assertEquals(3, onion.server().transactions().size());
   }
 
   @Test
   void sessionIdleLongerThanTheHealthCheckAnswersNoopFirst() throws Exception {
     MutableClock clock = new MutableClock();
     try (OnionMailer mailer =
-        Fixtures.mailer(proxy).clock(clock).healthCheckAfter(Duration.ofSeconds(5)).build()) {
+        Fixtures.mailer(onion.proxy())
+            .clock(clock)
+            .healthCheckAfter(Duration.ofSeconds(5))
+            .build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
-      assertEquals(0, server.commands().stream().filter("NOOP"::equals).count());
+      assertEquals(0, onion.server().commands().stream().filter("NOOP"::equals).count());
 
       clock.advance(Duration.ofSeconds(6));
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("three", "b"));
     }
-    assertEquals(1, server.commands().stream().filter("NOOP"::equals).count());
-    assertEquals(1, server.connections());
+    assertEquals(1, onion.server().commands().stream().filter("NOOP"::equals).count());
+    assertEquals(1, onion.server().connections());
   }
 
   @Test
   void idleSessionIsClosedAfterTheIdleTimeout() throws Exception {
     MutableClock clock = new MutableClock();
     try (OnionMailer mailer =
-        Fixtures.mailer(proxy).clock(clock).idleTimeout(Duration.ofSeconds(30)).build()) {
+        Fixtures.mailer(onion.proxy()).clock(clock).idleTimeout(Duration.ofSeconds(30)).build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
       clock.advance(Duration.ofSeconds(31));
       mailer.evictIdle();
-      waitFor(() -> server.commands().contains("QUIT"));
+      waitFor(() -> onion.server().commands().contains("QUIT"));
 
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
     }
-    assertEquals(2, server.connections());
+    assertEquals(2, onion.server().connections());
   }
 
   @Test
   void destinationsWithoutSessionsAreForgotten() throws Exception {
     MutableClock clock = new MutableClock();
-    proxy.defaultRoute(server.port());
+    onion.proxy().defaultRoute(onion.server().port());
     try (OnionMailer mailer =
-        Fixtures.mailer(proxy).clock(clock).idleTimeout(Duration.ofSeconds(30)).build()) {
+        Fixtures.mailer(onion.proxy()).clock(clock).idleTimeout(Duration.ofSeconds(30)).build()) {
       for (int i = 0; i < 20; i++) {
         assertTrue(
             mailer
@@ -214,7 +203,9 @@ class SessionPoolTest {
       mailer.evictIdle();
 
       assertEquals(0, mailer.destinationsKept());
-      proxy.script(host("down"), Fault.reply(0xF2)); // an unreachable onion leaves nothing behind
+      onion
+          .proxy()
+          .script(host("down"), Fault.reply(0xF2)); // an unreachable onion leaves nothing behind
       mailer.deliver(route(target("down")), envelope(A), rawMessage("m", "b"));
       assertEquals(0, mailer.destinationsKept());
     }
@@ -222,12 +213,12 @@ class SessionPoolTest {
 
   @Test
   void closingTheMailerQuitsItsSessions() throws Exception {
-    OnionMailer mailer = Fixtures.mailer(proxy).build();
+    OnionMailer mailer = Fixtures.mailer(onion.proxy()).build();
     mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
 
     mailer.close();
 
-    waitFor(() -> server.commands().contains("QUIT"));
+    waitFor(() -> onion.server().commands().contains("QUIT"));
     assertThrows(
         IllegalStateException.class,
         () -> mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b")));
@@ -235,26 +226,27 @@ class SessionPoolTest {
 
   @Test
   void eachOnionGetsItsOwnCircuitCredentials() throws Exception {
-    try (OnionMailer mailer = Fixtures.mailer(proxy).build()) {
+    try (OnionMailer mailer = Fixtures.mailer(onion.proxy()).build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
       mailer.deliver(route(target("mx2")), envelope(A), rawMessage("two", "b"));
     }
-    List<ConnectRequest> connects = proxy.connects();
+    List<ConnectRequest> connects = onion.proxy().connects();
     assertEquals(2, connects.size());
     assertNotEquals(connects.get(0).username(), connects.get(1).username());
-    proxy.assertNoOsLoginAsUser();
+    onion.proxy().assertNoOsLoginAsUser();
   }
 
   @Test
   void perMessageIsolationOpensASessionPerMessageOnItsOwnCircuit() throws Exception {
-    try (OnionMailer mailer = Fixtures.mailer(proxy).isolation(IsolationMode.PER_MESSAGE).build()) {
+    try (OnionMailer mailer =
+        Fixtures.mailer(onion.proxy()).isolation(IsolationMode.PER_MESSAGE).build()) {
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("one", "b"));
       mailer.deliver(route(target("mx1")), envelope(A), rawMessage("two", "b"));
     }
-    List<ConnectRequest> connects = proxy.connects();
+    List<ConnectRequest> connects = onion.proxy().connects();
     assertEquals(2, connects.size());
     assertNotEquals(connects.get(0).username(), connects.get(1).username());
-    assertEquals(2, server.transactions().size());
+    assertEquals(2, onion.server().transactions().size());
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition)

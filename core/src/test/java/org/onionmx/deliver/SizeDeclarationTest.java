@@ -11,13 +11,10 @@ import static org.onionmx.deliver.Fixtures.target;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.deliver.RecipientResult.Accepted;
 import org.onionmx.deliver.RecipientResult.Rejected;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
-import org.onionmx.testing.socks.FakeTorProxy;
 
 /**
  * RFC 1870: raw messages declare their size where the server offers SIZE, so that one too large for
@@ -26,30 +23,17 @@ import org.onionmx.testing.socks.FakeTorProxy;
 class SizeDeclarationTest {
   private static final String A = "a@example.org";
 
-  private ScriptedOnion onion;
-  private ScriptedSmtpServer server;
-  private FakeTorProxy proxy;
-  private OnionMailer mailer;
-
-  @BeforeEach
-  void start() throws Exception {
-    onion = ScriptedOnion.start("mx1");
-    server = onion.server;
-    proxy = onion.proxy;
-    mailer = onion.mailer;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    onion.close();
-  }
+  @RegisterExtension final ScriptedOnion onion = ScriptedOnion.at("mx1");
 
   private RecipientResult deliver(byte[] raw) {
-    return mailer.deliver(route(target("mx1")), envelope(A), raw).resultFor(A);
+    return onion.mailer().deliver(route(target("mx1")), envelope(A), raw).resultFor(A);
   }
 
   private String mailFrom() {
-    return server.commands().stream().filter(c -> c.startsWith("MAIL")).findFirst().orElseThrow();
+    return onion.server().commands().stream()
+        .filter(c -> c.startsWith("MAIL"))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static long declared(String mailFrom) {
@@ -59,25 +43,28 @@ class SizeDeclarationTest {
 
   @Test
   void declaredSizeIsExactlyWhatTheServerReceives() {
-    server.offerSize(1_000_000);
+    onion.server().offerSize(1_000_000);
     // bare LF, bare CR, CRLF, a leading dot, and no line end at the end: Angus fixes all of them
     byte[] raw = "Subject: s\n\rX: y\r\n\r\n.dot\nlast".getBytes(StandardCharsets.UTF_8);
 
     assertInstanceOf(Accepted.class, deliver(raw));
 
-    assertEquals(server.transactions().get(0).data().length, declared(mailFrom()), mailFrom());
+    assertEquals(
+        onion.server().transactions().get(0).data().length, declared(mailFrom()), mailFrom());
   }
 
   @Test
   void messageLargerThanTheServersLimitIsRefusedBeforeItsBodyIsSent() {
-    server.offerSize(100);
+    onion.server().offerSize(100);
     byte[] raw =
         ("Subject: big\r\n\r\n" + "x".repeat(10_000) + "\r\n").getBytes(StandardCharsets.UTF_8);
 
     Rejected r = assertInstanceOf(Rejected.class, deliver(raw));
 
     assertEquals(552, ((Failure.Smtp) r.failure()).code(), r::toString);
-    assertFalse(server.commands().contains("DATA"), "the body never went: " + server.commands());
+    assertFalse(
+        onion.server().commands().contains("DATA"),
+        "the body never went: " + onion.server().commands());
   }
 
   @Test
@@ -89,12 +76,12 @@ class SizeDeclarationTest {
 
   @Test
   void aMimeMessageDeclaresNoSizeSinceItIsKnownOnlyOnceWritten() throws Exception {
-    server.offerSize(1_000_000);
-    MimeMessage m = mailer.newMessage();
+    onion.server().offerSize(1_000_000);
+    MimeMessage m = onion.mailer().newMessage();
     m.setFrom(new InternetAddress("alice@sender.example"));
     m.setText("body");
 
-    mailer.deliver(route(target("mx1")), envelope(A), m);
+    onion.mailer().deliver(route(target("mx1")), envelope(A), m);
 
     assertTrue(mailFrom().endsWith("BODY=8BITMIME"), mailFrom());
   }

@@ -6,21 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.onionmx.deliver.Fixtures.envelope;
-import static org.onionmx.deliver.Fixtures.host;
 import static org.onionmx.deliver.Fixtures.rawMessage;
 import static org.onionmx.deliver.Fixtures.route;
 import static org.onionmx.deliver.Fixtures.target;
 
 import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.deliver.RecipientResult.Accepted;
 import org.onionmx.deliver.RecipientResult.Deferred;
 import org.onionmx.deliver.RecipientResult.Rejected;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
-import org.onionmx.testing.socks.FakeTorProxy;
 
 /** SMTP answers become per-recipient results; temporary ones move on to the next target. */
 class SmtpRepliesTest {
@@ -28,52 +25,34 @@ class SmtpRepliesTest {
   private static final String B = "b@example.org";
   private static final String C = "c@example.org";
 
-  ScriptedSmtpServer first;
-  ScriptedSmtpServer second;
-  FakeTorProxy proxy;
-  OnionMailer mailer;
+  @RegisterExtension
+  final ScriptedOnion onion = ScriptedOnion.each("mx1", "mx2").startingServersWith(this::server);
 
   /** The receiving servers: ones that answer each command as it comes. */
   ScriptedSmtpServer server() throws IOException {
     return ScriptedSmtpServer.start();
   }
 
-  @BeforeEach
-  void start() throws Exception {
-    first = server();
-    second = server();
-    proxy = FakeTorProxy.start();
-    proxy.route(host("mx1"), first.port()).route(host("mx2"), second.port());
-    mailer = Fixtures.mailer(proxy).build();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    mailer.close();
-    proxy.close();
-    first.close();
-    second.close();
-  }
-
   DeliveryReport deliver(String... recipients) {
-    return mailer.deliver(
-        route(target("mx1"), target("mx2")), envelope(recipients), rawMessage("s", "b"));
+    return onion
+        .mailer()
+        .deliver(route(target("mx1"), target("mx2")), envelope(recipients), rawMessage("s", "b"));
   }
 
   @Test
   void ehloSendsTheNeutralNameNeverTheHostName() {
     deliver(A);
 
-    assertEquals(List.of(OnionMailer.DEFAULT_EHLO_NAME), first.ehloNames());
+    assertEquals(List.of(OnionMailer.DEFAULT_EHLO_NAME), onion.server("mx1").ehloNames());
   }
 
   @Test
   void ehloNameIsConfigurable() throws Exception {
-    try (OnionMailer m = Fixtures.mailer(proxy).ehloName("mx.sender.example").build()) {
+    try (OnionMailer m = Fixtures.mailer(onion.proxy()).ehloName("mx.sender.example").build()) {
       m.deliver(route(target("mx1")), envelope(A), rawMessage("s", "b"));
     }
 
-    assertEquals(List.of("mx.sender.example"), first.ehloNames());
+    assertEquals(List.of("mx.sender.example"), onion.server("mx1").ehloNames());
   }
 
   @Test
@@ -81,10 +60,10 @@ class SmtpRepliesTest {
     byte[] raw = rawMessage("exact", "line one\r\n.dot line\r\nünïcödé 8-bit");
 
     deliver(A);
-    mailer.deliver(route(target("mx1")), envelope(B), raw);
+    onion.mailer().deliver(route(target("mx1")), envelope(B), raw);
 
-    assertArrayEquals(raw, first.transactions().get(1).data());
-    assertEquals("alice@sender.example", first.transactions().get(1).mailFrom());
+    assertArrayEquals(raw, onion.server("mx1").transactions().get(1).data());
+    assertEquals("alice@sender.example", onion.server("mx1").transactions().get(1).mailFrom());
   }
 
   @Test
@@ -92,8 +71,8 @@ class SmtpRepliesTest {
     deliver(A);
 
     assertTrue(
-        first.commands().contains("MAIL FROM:<alice@sender.example> BODY=8BITMIME"),
-        first.commands().toString());
+        onion.server("mx1").commands().contains("MAIL FROM:<alice@sender.example> BODY=8BITMIME"),
+        onion.server("mx1").commands().toString());
   }
 
   @Test
@@ -106,26 +85,31 @@ class SmtpRepliesTest {
     message.setSubject("plain");
     message.setText("body");
 
-    assertTrue(mailer.deliver(route(target("mx1")), envelope(A), message).allAccepted());
+    assertTrue(onion.mailer().deliver(route(target("mx1")), envelope(A), message).allAccepted());
 
-    String data = first.transactions().get(0).text();
+    String data = onion.server("mx1").transactions().get(0).text();
     assertTrue(data.contains("Subject: plain"), data);
     assertTrue(data.contains("Message-ID: <") && data.contains("@sender.example>"), data);
   }
 
   @Test
   void nullReversePathIsSentAsEmptyBrackets() {
-    mailer.deliver(route(target("mx1")), new Envelope("", List.of(A)), rawMessage("bounce", "x"));
+    onion
+        .mailer()
+        .deliver(route(target("mx1")), new Envelope("", List.of(A)), rawMessage("bounce", "x"));
 
     assertTrue(
-        first.commands().stream().anyMatch(c -> c.startsWith("MAIL FROM:<> ")),
-        first.commands().toString());
+        onion.server("mx1").commands().stream().anyMatch(c -> c.startsWith("MAIL FROM:<> ")),
+        onion.server("mx1").commands().toString());
   }
 
   @Test
   void eachRecipientGetsItsOwnAnswer() {
-    first.replyToRecipient(B, "550 5.1.1 no such user").replyToRecipient(C, "452 4.2.2 full");
-    second.replyToRecipient(C, "451 4.3.0 try later");
+    onion
+        .server("mx1")
+        .replyToRecipient(B, "550 5.1.1 no such user")
+        .replyToRecipient(C, "452 4.2.2 full");
+    onion.server("mx2").replyToRecipient(C, "451 4.3.0 try later");
 
     DeliveryReport report = deliver(A, B, C);
 
@@ -142,20 +126,20 @@ class SmtpRepliesTest {
 
   @Test
   void temporarilyRefusedRecipientIsTriedOnTheNextTarget() {
-    first.replyToRecipient(B, "450 4.2.1 greylisted");
+    onion.server("mx1").replyToRecipient(B, "450 4.2.1 greylisted");
 
     DeliveryReport report = deliver(A, B);
 
     assertTrue(report.allAccepted(), report.toString());
     assertEquals(target("mx1"), report.resultFor(A).target());
     assertEquals(target("mx2"), report.resultFor(B).target());
-    assertEquals(List.of(A), first.transactions().get(0).recipients());
-    assertEquals(List.of(B), second.transactions().get(0).recipients());
+    assertEquals(List.of(A), onion.server("mx1").transactions().get(0).recipients());
+    assertEquals(List.of(B), onion.server("mx2").transactions().get(0).recipients());
   }
 
   @Test
   void greeting421MovesToTheNextTarget() {
-    first.greeting("421 4.3.2 shutting down");
+    onion.server("mx1").greeting("421 4.3.2 shutting down");
 
     DeliveryReport report = deliver(A);
 
@@ -165,8 +149,8 @@ class SmtpRepliesTest {
 
   @Test
   void greeting554OnEveryTargetRejects() {
-    first.greeting("554 5.3.2 no service");
-    second.greeting("554 5.3.2 no service");
+    onion.server("mx1").greeting("554 5.3.2 no service");
+    onion.server("mx2").greeting("554 5.3.2 no service");
 
     Rejected r = assertInstanceOf(Rejected.class, deliver(A).resultFor(A));
 
@@ -176,35 +160,35 @@ class SmtpRepliesTest {
 
   @Test
   void fourHundredForEveryRecipientMovesToTheNextTarget() {
-    first.replyToMail("421 4.7.0 too busy");
+    onion.server("mx1").replyToMail("421 4.7.0 too busy");
 
     DeliveryReport report = deliver(A, B);
 
     assertTrue(report.allAccepted(), report.toString());
-    assertEquals(List.of(A, B), second.transactions().get(0).recipients());
+    assertEquals(List.of(A, B), onion.server("mx2").transactions().get(0).recipients());
   }
 
   @Test
   void permanentMailFromRefusalStopsAtTheFirstTarget() {
-    first.replyToMail("553 5.7.1 sender refused");
+    onion.server("mx1").replyToMail("553 5.7.1 sender refused");
 
     DeliveryReport report = deliver(A, B);
 
     assertEquals(2, report.ofType(Rejected.class).size());
-    assertEquals(0, second.connections());
+    assertEquals(0, onion.server("mx2").connections());
   }
 
   @Test
   void refusedFinalDotRejectsOrDefersEveryAcceptedRecipient() {
-    first.replyToEndOfData("554 5.6.0 content refused");
+    onion.server("mx1").replyToEndOfData("554 5.6.0 content refused");
 
     DeliveryReport rejected = deliver(A, B);
 
     assertEquals(2, rejected.ofType(Rejected.class).size());
-    assertEquals(0, second.connections());
+    assertEquals(0, onion.server("mx2").connections());
 
-    first.replyToEndOfData("452 4.3.1 out of memory");
-    second.replyToEndOfData("452 4.3.1 out of memory");
+    onion.server("mx1").replyToEndOfData("452 4.3.1 out of memory");
+    onion.server("mx2").replyToEndOfData("452 4.3.1 out of memory");
     DeliveryReport deferred = deliver(A);
     assertEquals(
         new Failure.Smtp(452, "452 4.3.1 out of memory"),
@@ -213,7 +197,7 @@ class SmtpRepliesTest {
 
   @Test
   void refusedDataCommandFailsTheAcceptedRecipients() {
-    first.replyToData("554 5.5.0 no data today");
+    onion.server("mx1").replyToData("554 5.5.0 no data today");
 
     Rejected r = assertInstanceOf(Rejected.class, deliver(A).resultFor(A));
 
@@ -223,12 +207,12 @@ class SmtpRepliesTest {
 
   @Test
   void sessionStaysUsableAfterARefusedRecipient() {
-    first.replyToRecipient(B, "550 5.1.1 no such user");
+    onion.server("mx1").replyToRecipient(B, "550 5.1.1 no such user");
 
     deliver(B);
     DeliveryReport next = deliver(A);
 
     assertTrue(next.allAccepted());
-    assertEquals(1, first.connections());
+    assertEquals(1, onion.server("mx1").connections());
   }
 }

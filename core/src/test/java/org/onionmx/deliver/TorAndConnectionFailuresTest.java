@@ -13,9 +13,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.onionmx.deliver.Failure.Connection.Kind;
@@ -23,9 +22,7 @@ import org.onionmx.deliver.RecipientResult.Accepted;
 import org.onionmx.deliver.RecipientResult.Deferred;
 import org.onionmx.deliver.RecipientResult.Rejected;
 import org.onionmx.deliver.RecipientResult.StatusUnknown;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
 import org.onionmx.testing.socks.Fault;
-import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.tor.SocksReply;
 import org.onionmx.tor.TorSocksConnector;
 
@@ -33,27 +30,7 @@ import org.onionmx.tor.TorSocksConnector;
 class TorAndConnectionFailuresTest {
   private static final String A = "a@example.org";
 
-  private ScriptedSmtpServer first;
-  private ScriptedSmtpServer second;
-  private FakeTorProxy proxy;
-  private OnionMailer mailer;
-
-  @BeforeEach
-  void start() throws Exception {
-    first = ScriptedSmtpServer.start();
-    second = ScriptedSmtpServer.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(host("mx1"), first.port()).route(host("mx2"), second.port());
-    mailer = Fixtures.mailer(proxy).build();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    mailer.close();
-    proxy.close();
-    first.close();
-    second.close();
-  }
+  @RegisterExtension final ScriptedOnion onion = ScriptedOnion.each("mx1", "mx2");
 
   @ParameterizedTest
   @ValueSource(
@@ -62,10 +39,13 @@ class TorAndConnectionFailuresTest {
         0xF7
       })
   void torReplyOnTheOnlyTargetDefersOrRejectsAsTorMeansIt(int code) {
-    proxy.script(host("mx1"), Fault.reply(code));
+    onion.proxy().script(host("mx1"), Fault.reply(code));
 
     RecipientResult result =
-        mailer.deliver(route(target("mx1")), envelope(A), rawMessage("s", "b")).resultFor(A);
+        onion
+            .mailer()
+            .deliver(route(target("mx1")), envelope(A), rawMessage("s", "b"))
+            .resultFor(A);
 
     boolean temporary = SocksReply.of(code).orElseThrow().isTemporary();
     Failure failure =
@@ -75,29 +55,32 @@ class TorAndConnectionFailuresTest {
     Failure.Tor tor = assertInstanceOf(Failure.Tor.class, failure);
     assertEquals(code, tor.socksCode());
     assertEquals(temporary, tor.temporary());
-    assertEquals(0, first.connections());
+    assertEquals(0, onion.server("mx1").connections());
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0xF0, 0xF2, 0xF6})
   void torFailureOnTheFirstTargetFailsOverToTheSecond(int code) {
-    proxy.script(host("mx1"), Fault.reply(code));
+    onion.proxy().script(host("mx1"), Fault.reply(code));
 
     DeliveryReport report =
-        mailer.deliver(route(target("mx1"), target("mx2")), envelope(A), rawMessage("s", "b"));
+        onion
+            .mailer()
+            .deliver(route(target("mx1"), target("mx2")), envelope(A), rawMessage("s", "b"));
 
     assertEquals(target("mx2"), assertInstanceOf(Accepted.class, report.resultFor(A)).target());
-    assertEquals(1, second.transactions().size());
+    assertEquals(1, onion.server("mx2").transactions().size());
   }
 
   @Test
   void temporaryFailureWinsOverAPermanentOneWhenAllTargetsFail() {
-    proxy.script(host("mx1"), Fault.reply(0xF2)).script(host("mx2"), Fault.reply(0xF6));
+    onion.proxy().script(host("mx1"), Fault.reply(0xF2)).script(host("mx2"), Fault.reply(0xF6));
 
     Deferred d =
         assertInstanceOf(
             Deferred.class,
-            mailer
+            onion
+                .mailer()
                 .deliver(route(target("mx1"), target("mx2")), envelope(A), rawMessage("s", "b"))
                 .resultFor(A));
 
@@ -129,8 +112,9 @@ class TorAndConnectionFailuresTest {
   @Test
   void silentServerTimesOutAndDefers() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        OnionMailer m = Fixtures.mailer(proxy).readTimeout(Duration.ofMillis(300)).build()) {
-      proxy.route(host("mx3"), silent.getLocalPort());
+        OnionMailer m =
+            Fixtures.mailer(onion.proxy()).readTimeout(Duration.ofMillis(300)).build()) {
+      onion.proxy().route(host("mx3"), silent.getLocalPort());
 
       Deferred d =
           assertInstanceOf(
@@ -143,37 +127,32 @@ class TorAndConnectionFailuresTest {
 
   @Test
   void cutInTheMiddleOfDataDefersAndTriesTheNextTarget() {
-    proxy.script(host("mx1"), Fault.cutAfterClientBytes(64 * 1024));
+    onion.proxy().script(host("mx1"), Fault.cutAfterClientBytes(64 * 1024));
 
     DeliveryReport report =
-        mailer.deliver(
-            route(target("mx1"), target("mx2")),
-            envelope(A),
-            bigMessage());
+        onion.mailer().deliver(route(target("mx1"), target("mx2")), envelope(A), bigMessage());
 
     assertEquals(target("mx2"), assertInstanceOf(Accepted.class, report.resultFor(A)).target());
-    assertTrue(first.transactions().isEmpty());
+    assertTrue(onion.server("mx1").transactions().isEmpty());
   }
 
   @Test
   void cutInTheMiddleOfDataOnTheOnlyTargetDefers() {
-    proxy.script(host("mx1"), Fault.cutAfterClientBytes(64 * 1024));
+    onion.proxy().script(host("mx1"), Fault.cutAfterClientBytes(64 * 1024));
 
     Deferred d =
         assertInstanceOf(
             Deferred.class,
-            mailer
-                .deliver(route(target("mx1")), envelope(A), bigMessage())
-                .resultFor(A));
+            onion.mailer().deliver(route(target("mx1")), envelope(A), bigMessage()).resultFor(A));
 
     assertEquals(Kind.CUT, ((Failure.Connection) d.failure()).kind());
   }
 
   /**
    * A message larger than the loopback socket buffers (a few MB), so that writing it cannot
-   * complete once the proxy has cut the stream: a cut that lands while the client is still writing
-   * is known not to have delivered. (Had the whole message and its "." fitted into the buffers,
-   * the client could not tell, and the result would rightly be StatusUnknown.)
+   * complete once the onion.proxy() has cut the stream: a cut that lands while the client is still
+   * writing is known not to have delivered. (Had the whole message and its "." fitted into the
+   * buffers, the client could not tell, and the result would rightly be StatusUnknown.)
    */
   private static byte[] bigMessage() {
     return rawMessage("big", ("x".repeat(998) + "\r\n").repeat(16 * 1024));
@@ -181,24 +160,28 @@ class TorAndConnectionFailuresTest {
 
   @Test
   void cutAfterTheFinalDotLeavesTheStatusUnknownAndTriesNoOtherTarget() {
-    proxy.script(host("mx1"), Fault.cutAfterEndOfData());
+    onion.proxy().script(host("mx1"), Fault.cutAfterEndOfData());
 
     DeliveryReport report =
-        mailer.deliver(route(target("mx1"), target("mx2")), envelope(A), rawMessage("s", "b"));
+        onion
+            .mailer()
+            .deliver(route(target("mx1"), target("mx2")), envelope(A), rawMessage("s", "b"));
 
     StatusUnknown u = assertInstanceOf(StatusUnknown.class, report.resultFor(A));
     assertEquals(target("mx1"), u.target());
-    assertEquals(0, second.connections());
+    assertEquals(0, onion.server("mx2").connections());
     assertEquals(List.of(target("mx1")), report.targetsTried());
   }
 
   @Test
   void recipientRefusedBeforeACutKeepsItsRefusal() {
-    first.replyToRecipient("b@example.org", "550 5.1.1 unknown");
-    proxy.script(host("mx1"), Fault.cutAfterEndOfData());
+    onion.server("mx1").replyToRecipient("b@example.org", "550 5.1.1 unknown");
+    onion.proxy().script(host("mx1"), Fault.cutAfterEndOfData());
 
     DeliveryReport report =
-        mailer.deliver(route(target("mx1")), envelope(A, "b@example.org"), rawMessage("s", "b"));
+        onion
+            .mailer()
+            .deliver(route(target("mx1")), envelope(A, "b@example.org"), rawMessage("s", "b"));
 
     assertInstanceOf(StatusUnknown.class, report.resultFor(A));
     assertInstanceOf(Rejected.class, report.resultFor("b@example.org"));

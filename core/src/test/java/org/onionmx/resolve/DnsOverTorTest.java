@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.testing.dns.DnsFault;
 import org.onionmx.testing.dns.FakeDnsServer;
+import org.onionmx.testing.dns.FakeDnsServerExtension;
 import org.onionmx.testing.socks.ConnectRequest;
 import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
@@ -31,16 +33,15 @@ import org.xbill.DNS.Type;
 class DnsOverTorTest {
   static final String ONION = "aj3nsqqcksrrc5cye5etjsoewz6jrygpekzwoko3q6wyxjlb3dgasfid.onion";
 
-  FakeDnsServer dns;
+  @RegisterExtension final FakeDnsServerExtension dns = new FakeDnsServerExtension();
   FakeTorProxy proxy;
   TorSocksConnector tor;
 
   @BeforeEach
   void start() throws Exception {
-    dns = FakeDnsServer.start();
-    dns.add("_onion-mx._tcp.example.org. 300 IN SRV 0 5 2525 " + ONION + ".");
+    dns.get().add("_onion-mx._tcp.example.org. 300 IN SRV 0 5 2525 " + ONION + ".");
     proxy = FakeTorProxy.start();
-    proxy.route("127.0.0.1", dns.port()); // the "exit" reaches the DNS server
+    proxy.route("127.0.0.1", dns.get().port()); // the "exit" reaches the DNS server
     tor =
         TorSocksConnector.newBuilder()
             .proxy(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), proxy.port())
@@ -51,13 +52,13 @@ class DnsOverTorTest {
   @AfterEach
   void stop() {
     proxy.close();
-    dns.close();
   }
 
   private OnionResolver resolver(DnssecPolicy dnssec) {
     return OnionResolver.newBuilder()
         .map(OnionMap.empty())
-        .dnsServers(List.of(new DnsServer(dns.address(), false))) // UDP asked: over Tor it is TCP
+        .dnsServers(
+            List.of(new DnsServer(dns.get().address(), false))) // UDP asked: over Tor it is TCP
         .dnsOverTor(tor)
         .dnssec(dnssec)
         .timeout(Duration.ofSeconds(3))
@@ -71,12 +72,12 @@ class DnsOverTorTest {
     Resolution.Routed routed = assertInstanceOf(Resolution.Routed.class, r);
     assertEquals(List.of(OnionTarget.parse(ONION + ":2525")), routed.targets());
     assertEquals(RouteSource.SRV, routed.source());
-    assertEquals(1, dns.queries().size());
+    assertEquals(1, dns.get().queries().size());
     assertTrue(
-        dns.queries().stream().allMatch(q -> q.transport() == FakeDnsServer.Transport.TCP),
-        dns.queries().toString());
+        dns.get().queries().stream().allMatch(q -> q.transport() == FakeDnsServer.Transport.TCP),
+        dns.get().queries().toString());
     ConnectRequest connect = proxy.connects().get(0);
-    assertEquals(dns.port(), connect.port());
+    assertEquals(dns.get().port(), connect.port());
     assertEquals(1, proxy.connects().size());
   }
 
@@ -87,11 +88,11 @@ class DnsOverTorTest {
     Resolution r = resolver(DnssecPolicy.PREFER).resolve("example.org");
 
     assertInstanceOf(Resolution.CouldNotTell.class, r);
-    assertTrue(dns.queries().size() > 1, dns.queries().toString());
+    assertTrue(dns.get().queries().size() > 1, dns.get().queries().toString());
     assertTrue(
-        dns.queries().stream().allMatch(q -> q.transport() == FakeDnsServer.Transport.TCP),
-        dns.queries().toString());
-    assertEquals(dns.queries().size(), proxy.connects().size());
+        dns.get().queries().stream().allMatch(q -> q.transport() == FakeDnsServer.Transport.TCP),
+        dns.get().queries().toString());
+    assertEquals(dns.get().queries().size(), proxy.connects().size());
   }
 
   @Test
@@ -107,9 +108,9 @@ class DnsOverTorTest {
 
   @Test
   void answerDrippedAByteEvery300msFailsAtTheTimeoutNotAfterTheWholeAnswer() throws Exception {
-    dns.faultAll(DnsFault.dripTcp(Duration.ofMillis(300))); // ~130 bytes: 40 s in all
+    dns.get().faultAll(DnsFault.dripTcp(Duration.ofMillis(300))); // ~130 bytes: 40 s in all
     ExecutorService pool = TorTcpResolver.newExecutor();
-    TorTcpResolver resolver = new TorTcpResolver(tor, dns.address(), pool);
+    TorTcpResolver resolver = new TorTcpResolver(tor, dns.get().address(), pool);
     resolver.setTimeout(Duration.ofSeconds(1));
     Message query =
         Message.newQuery(
@@ -135,7 +136,7 @@ class DnsOverTorTest {
 
     Resolution.CouldNotTell failed = assertInstanceOf(Resolution.CouldNotTell.class, r);
     assertEquals(Resolution.FailureReason.NETWORK, failed.reason(), failed.detail());
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test
@@ -182,7 +183,7 @@ class DnsOverTorTest {
     OnionResolver resolver =
         OnionResolver.newBuilder()
             .map(OnionMap.empty())
-            .dnsServers(List.of(new DnsServer(dns.address(), false)))
+            .dnsServers(List.of(new DnsServer(dns.get().address(), false)))
             .dnsOverTor(counting)
             .dnssec(DnssecPolicy.OFF)
             .timeout(Duration.ofSeconds(3))

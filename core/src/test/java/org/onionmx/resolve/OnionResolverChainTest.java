@@ -5,40 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.onionmx.resolve.Resolution.NoOnionRoute;
 import org.onionmx.resolve.Resolution.NoRouteReason;
 import org.onionmx.resolve.Resolution.Routed;
-import org.onionmx.testing.dns.FakeDnsServer;
+import org.onionmx.testing.dns.FakeDnsServerExtension;
 
 /** The parts of the chain that answer without DNS: none of them may send a query. */
 class OnionResolverChainTest {
-  private FakeDnsServer dns;
+  @RegisterExtension final FakeDnsServerExtension dns = new FakeDnsServerExtension();
 
   @BeforeEach
-  void start() throws IOException {
-    dns =
-        FakeDnsServer.start()
-            .add("_onion-mx._tcp.example.com. 300 IN SRV 0 0 25 " + Onions.A + ".")
-            .add("_onion-mx._tcp.own.example. 300 IN SRV 0 0 25 " + Onions.A + ".")
-            .add("_onion-mx._tcp.ignored.example. 300 IN SRV 0 0 25 " + Onions.A + ".");
-  }
-
-  @AfterEach
-  void stop() {
-    dns.close();
+  void records() {
+    dns.get()
+        .add("_onion-mx._tcp.example.com. 300 IN SRV 0 0 25 " + Onions.A + ".")
+        .add("_onion-mx._tcp.own.example. 300 IN SRV 0 0 25 " + Onions.A + ".")
+        .add("_onion-mx._tcp.ignored.example. 300 IN SRV 0 0 25 " + Onions.A + ".");
   }
 
   private OnionResolver.Builder resolver() {
-    return OnionResolver.newBuilder().dnsServers(List.of(new DnsServer(dns.address(), false)));
+    return OnionResolver.newBuilder()
+        .dnsServers(List.of(new DnsServer(dns.get().address(), false)));
   }
 
   @Test
@@ -50,7 +44,7 @@ class OnionResolverChainTest {
     assertEquals(
         List.of(new OnionTarget(OnionAddress.parse("mx." + Onions.A), 25)), routed.targets());
     assertEquals(Instant.MAX, routed.expires());
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @ParameterizedTest
@@ -65,7 +59,7 @@ class OnionResolverChainTest {
     OnionResolver resolver = resolver().build();
     assertThrows(InvalidOnionAddressException.class, () -> resolver.resolve(domain));
     assertThrows(InvalidOnionAddressException.class, () -> resolver.resolveAsync(domain));
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test
@@ -76,7 +70,7 @@ class OnionResolverChainTest {
     assertEquals(List.of(pin), routed.targets());
     assertEquals(RouteSource.MAP, routed.source());
     assertTrue(routed.authenticated());
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test
@@ -92,7 +86,7 @@ class OnionResolverChainTest {
     NoOnionRoute ignored =
         assertInstanceOf(NoOnionRoute.class, resolver.resolve("Ignored.Example"));
     assertEquals(NoRouteReason.IGNORED, ignored.reason());
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test
@@ -100,7 +94,7 @@ class OnionResolverChainTest {
     NoOnionRoute r =
         assertInstanceOf(NoOnionRoute.class, resolver().srv(false).build().resolve("example.com"));
     assertEquals(NoRouteReason.NOT_MAPPED, r.reason());
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @ParameterizedTest
@@ -112,7 +106,7 @@ class OnionResolverChainTest {
     assertEquals(domain, e.input());
     assertThrows(InvalidDomainException.class, () -> resolver.resolveAsync(domain));
     assertThrows(InvalidDomainException.class, () -> resolver.resolve(null));
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test
@@ -128,6 +122,6 @@ class OnionResolverChainTest {
     String domain = String.join(".", label, label, label, label.substring(0, 52)) + ".example";
     NoOnionRoute r = assertInstanceOf(NoOnionRoute.class, resolver().build().resolve(domain));
     assertEquals(NoRouteReason.NO_SRV_RECORD, r.reason());
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 }

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.onionmx.resolve.Resolution.CouldNotTell;
@@ -18,6 +17,7 @@ import org.onionmx.resolve.Resolution.NoOnionRoute;
 import org.onionmx.resolve.Resolution.Routed;
 import org.onionmx.testing.dns.DnsFault;
 import org.onionmx.testing.dns.FakeDnsServer;
+import org.onionmx.testing.dns.FakeDnsServerExtension;
 
 /**
  * DNSSEC policies against an unsigned loopback server; signed, bogus and insecure zones are in
@@ -29,23 +29,16 @@ class OnionResolverDnssecTest {
       "onionmx.test. 3600 IN DS 2371 13 2 "
           + "9A1F4A2C0C6E1B3D5F7A9C0E2B4D6F8A1C3E5A7C9E1B3D5F7A9C0E2B4D6F8A1C";
 
-  private FakeDnsServer dns;
+  @RegisterExtension final FakeDnsServerExtension dns = new FakeDnsServerExtension();
 
   @BeforeEach
-  void start() throws IOException {
-    dns =
-        FakeDnsServer.start()
-            .add("_onion-mx._tcp.example.com. 300 IN SRV 0 0 25 " + Onions.A + ".");
-  }
-
-  @AfterEach
-  void stop() {
-    dns.close();
+  void records() {
+    dns.get().add("_onion-mx._tcp.example.com. 300 IN SRV 0 0 25 " + Onions.A + ".");
   }
 
   private OnionResolver.Builder resolver(DnssecPolicy policy) {
     return OnionResolver.newBuilder()
-        .dnsServers(List.of(new DnsServer(dns.address(), false)))
+        .dnsServers(List.of(new DnsServer(dns.get().address(), false)))
         .timeout(Duration.ofMillis(500))
         .dnssec(policy);
   }
@@ -74,7 +67,8 @@ class OnionResolverDnssecTest {
     Routed r =
         assertInstanceOf(Routed.class, resolver(DnssecPolicy.OFF).build().resolve("example.com"));
     assertEquals(RouteSource.SRV, r.source());
-    assertEquals(List.of("SRV"), dns.queries().stream().map(FakeDnsServer.Query::type).toList());
+    assertEquals(
+        List.of("SRV"), dns.get().queries().stream().map(FakeDnsServer.Query::type).toList());
   }
 
   @Test
@@ -90,7 +84,7 @@ class OnionResolverDnssecTest {
   void serverErrorsAreServerFailureNotBogusInsideAndOutsideTheAnchors() {
     // dnsjava's validator answers SERVFAIL for both; the resolver tells them apart
     for (DnsFault fault : List.of(DnsFault.servFail(), DnsFault.refused())) {
-      dns.fault("_onion-mx._tcp.example.com", fault);
+      dns.get().fault("_onion-mx._tcp.example.com", fault);
       for (OnionResolver resolver :
           List.of(
               resolver(DnssecPolicy.PREFER).build(),
@@ -111,7 +105,7 @@ class OnionResolverDnssecTest {
 
   @Test
   void timeoutUnderValidationIsTimeout() {
-    dns.faultAll(DnsFault.drop());
+    dns.get().faultAll(DnsFault.drop());
     Resolution r =
         resolver(DnssecPolicy.REQUIRE)
             .trustAnchors(OTHER_ANCHOR)

@@ -16,9 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.resolve.Resolution.CouldNotTell;
 import org.onionmx.resolve.Resolution.FailureReason;
 import org.onionmx.resolve.Resolution.NoOnionRoute;
@@ -29,27 +28,18 @@ import org.onionmx.testing.dns.DnsFault;
 import org.onionmx.testing.dns.FakeDnsServer;
 import org.onionmx.testing.dns.FakeDnsServer.Query;
 import org.onionmx.testing.dns.FakeDnsServer.Transport;
+import org.onionmx.testing.dns.FakeDnsServerExtension;
 
 /** SRV look-ups against a DNS server on loopback, DNSSEC off (see OnionResolverDnssecTest). */
 class OnionResolverSrvTest {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
   private final MutableClock clock = new MutableClock(START);
-  private FakeDnsServer dns;
-
-  @BeforeEach
-  void start() throws IOException {
-    dns = FakeDnsServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    dns.close();
-  }
+  @RegisterExtension final FakeDnsServerExtension dns = new FakeDnsServerExtension();
 
   private OnionResolver.Builder resolver() {
     return OnionResolver.newBuilder()
-        .dnsServers(List.of(new DnsServer(dns.address(), false)))
+        .dnsServers(List.of(new DnsServer(dns.get().address(), false)))
         .dnssec(DnssecPolicy.OFF)
         .timeout(Duration.ofMillis(500))
         .clock(clock)
@@ -66,10 +56,11 @@ class OnionResolverSrvTest {
 
   @Test
   void routesEveryTargetInPriorityOrderKeepingTheSrvPort() {
-    dns.add(
-        srv("example.com", 300, "20 0 2525 " + Onions.B + "."),
-        srv("example.com", 300, "10 60 25 " + Onions.A + "."),
-        srv("example.com", 300, "30 5 587 " + Onions.C + "."));
+    dns.get()
+        .add(
+            srv("example.com", 300, "20 0 2525 " + Onions.B + "."),
+            srv("example.com", 300, "10 60 25 " + Onions.A + "."),
+            srv("example.com", 300, "30 5 587 " + Onions.C + "."));
     Routed r = assertInstanceOf(Routed.class, resolver().build().resolve("Example.com"));
     assertEquals("example.com", r.domain());
     assertEquals(
@@ -79,14 +70,16 @@ class OnionResolverSrvTest {
             Onions.target(Onions.C, 587)),
         r.targets());
     assertEquals(RouteSource.SRV, r.source());
-    assertEquals(List.of(new Query(qname("example.com"), "SRV", Transport.UDP)), dns.queries());
+    assertEquals(
+        List.of(new Query(qname("example.com"), "SRV", Transport.UDP)), dns.get().queries());
   }
 
   @Test
   void srvRecordsBehindACnameAreFollowedAndBothTtlsCount() {
-    dns.add(
-        qname("example.com") + ". 60 IN CNAME _onion-mx._tcp.mx-hosting.example.",
-        srv("mx-hosting.example", 300, "0 0 25 " + Onions.A + "."));
+    dns.get()
+        .add(
+            qname("example.com") + ". 60 IN CNAME _onion-mx._tcp.mx-hosting.example.",
+            srv("mx-hosting.example", 300, "0 0 25 " + Onions.A + "."));
     Routed r = assertInstanceOf(Routed.class, resolver().build().resolve("example.com"));
     assertEquals(List.of(Onions.target(Onions.A, 25)), r.targets());
     assertEquals(START.plusSeconds(60), r.expires(), "the CNAME's TTL counts too");
@@ -94,31 +87,34 @@ class OnionResolverSrvTest {
 
   @Test
   void routeExpiresAfterTheSmallestTtl() {
-    dns.add(
-        srv("example.com", 3600, "10 0 25 " + Onions.A + "."),
-        srv("example.com", 120, "20 0 25 " + Onions.B + "."));
+    dns.get()
+        .add(
+            srv("example.com", 3600, "10 0 25 " + Onions.A + "."),
+            srv("example.com", 120, "20 0 25 " + Onions.B + "."));
     Routed r = assertInstanceOf(Routed.class, resolver().build().resolve("example.com"));
     assertEquals(START.plusSeconds(120), r.expires());
   }
 
   @Test
   void targetsThatAreNotV3OnionsAreDropped() {
-    dns.add(
-        srv("example.com", 300, "0 5 25 mail.example.com."),
-        srv("example.com", 300, "0 5 25 wy6zk3pmcwiyhiao.onion."),
-        srv("example.com", 300, "0 5 25 mail.myonion."),
-        srv("example.com", 300, "0 5 0 " + Onions.B + "."),
-        srv("example.com", 300, "0 5 25 ."),
-        srv("example.com", 300, "1 5 26 " + Onions.A + "."));
+    dns.get()
+        .add(
+            srv("example.com", 300, "0 5 25 mail.example.com."),
+            srv("example.com", 300, "0 5 25 wy6zk3pmcwiyhiao.onion."),
+            srv("example.com", 300, "0 5 25 mail.myonion."),
+            srv("example.com", 300, "0 5 0 " + Onions.B + "."),
+            srv("example.com", 300, "0 5 25 ."),
+            srv("example.com", 300, "1 5 26 " + Onions.A + "."));
     Routed r = assertInstanceOf(Routed.class, resolver().build().resolve("example.com"));
     assertEquals(List.of(Onions.target(Onions.A, 26)), r.targets());
   }
 
   @Test
   void noValidTargetIsNoOnionRoute() {
-    dns.add(
-        srv("example.com", 300, "0 5 25 mail.example.com."),
-        srv("example.com", 300, "0 5 25 wy6zk3pmcwiyhiao.onion."));
+    dns.get()
+        .add(
+            srv("example.com", 300, "0 5 25 mail.example.com."),
+            srv("example.com", 300, "0 5 25 wy6zk3pmcwiyhiao.onion."));
     NoOnionRoute r =
         assertInstanceOf(NoOnionRoute.class, resolver().build().resolve("example.com"));
     assertEquals(NoRouteReason.NO_VALID_TARGET, r.reason());
@@ -127,7 +123,7 @@ class OnionResolverSrvTest {
 
   @Test
   void loneDotTargetMeansNoService() {
-    dns.add(srv("example.com", 300, "0 0 0 ."));
+    dns.get().add(srv("example.com", 300, "0 0 0 ."));
     NoOnionRoute r =
         assertInstanceOf(NoOnionRoute.class, resolver().build().resolve("example.com"));
     assertEquals(NoRouteReason.NO_SERVICE, r.reason());
@@ -136,8 +132,8 @@ class OnionResolverSrvTest {
 
   @Test
   void nxdomainAndNodataAreNoSrvRecordUntilTheSoaMinimum() {
-    dns.soa(FakeDnsServer.soaRecord(90));
-    dns.add(qname("nodata.example") + ". 300 IN TXT \"no SRV here\"");
+    dns.get().soa(FakeDnsServer.soaRecord(90));
+    dns.get().add(qname("nodata.example") + ". 300 IN TXT \"no SRV here\"");
     OnionResolver resolver = resolver().build();
     for (String domain : List.of("nxdomain.example", "nodata.example")) {
       NoOnionRoute r = assertInstanceOf(NoOnionRoute.class, resolver.resolve(domain));
@@ -148,78 +144,78 @@ class OnionResolverSrvTest {
 
   @Test
   void cachedAnswerCausesNoSecondQuery() {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
     OnionResolver resolver = resolver().build();
     Resolution first = resolver.resolve("example.com");
     clock.advance(Duration.ofSeconds(299));
     assertEquals(first, resolver.resolve("EXAMPLE.com."));
-    assertEquals(1, dns.queries().size());
+    assertEquals(1, dns.get().queries().size());
   }
 
   @Test
   void cachedRouteIsLookedUpAgainWhenItsTtlRunsOut() {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
     OnionResolver resolver = resolver().build();
     resolver.resolve("example.com");
     clock.advance(Duration.ofSeconds(300));
-    dns.clearRecords().add(srv("example.com", 300, "0 0 25 " + Onions.B + "."));
+    dns.get().clearRecords().add(srv("example.com", 300, "0 0 25 " + Onions.B + "."));
     Routed r = assertInstanceOf(Routed.class, resolver.resolve("example.com"));
     assertEquals(List.of(Onions.target(Onions.B, 25)), r.targets());
-    assertEquals(2, dns.queries().size());
+    assertEquals(2, dns.get().queries().size());
   }
 
   @Test
   void negativeAnswerIsCachedForTheSoaMinimum() {
-    dns.soa(FakeDnsServer.soaRecord(60));
+    dns.get().soa(FakeDnsServer.soaRecord(60));
     OnionResolver resolver = resolver().build();
     assertInstanceOf(NoOnionRoute.class, resolver.resolve("example.com"));
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
     clock.advance(Duration.ofSeconds(59));
     assertInstanceOf(NoOnionRoute.class, resolver.resolve("example.com"));
-    assertEquals(1, dns.queries().size());
+    assertEquals(1, dns.get().queries().size());
     clock.advance(Duration.ofSeconds(1));
     assertInstanceOf(Routed.class, resolver.resolve("example.com"));
-    assertEquals(2, dns.queries().size());
+    assertEquals(2, dns.get().queries().size());
   }
 
   @Test
   void failuresAreNotCached() {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
-    dns.fault(qname("example.com"), DnsFault.servFail());
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().fault(qname("example.com"), DnsFault.servFail());
     OnionResolver resolver = resolver().build();
     assertInstanceOf(CouldNotTell.class, resolver.resolve("example.com"));
-    dns.clearFaults();
+    dns.get().clearFaults();
     assertInstanceOf(Routed.class, resolver.resolve("example.com"));
   }
 
   @Test
   void cacheSizeZeroAsksEveryTime() {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
     OnionResolver resolver = resolver().cacheSize(0).build();
     resolver.resolve("example.com");
     resolver.resolve("example.com");
-    assertEquals(2, dns.queries().size());
+    assertEquals(2, dns.get().queries().size());
   }
 
   @Test
   void fullCacheStillAnswersEveryDomain() {
     OnionResolver resolver = resolver().cacheSize(2).build();
     for (int i = 0; i < 5; i++) {
-      dns.add(srv("d" + i + ".example", 300, "0 0 25 " + Onions.A + "."));
+      dns.get().add(srv("d" + i + ".example", 300, "0 0 25 " + Onions.A + "."));
       assertInstanceOf(Routed.class, resolver.resolve("d" + i + ".example"));
     }
-    dns.clearQueries();
+    dns.get().clearQueries();
     for (int i = 0; i < 5; i++) {
       assertInstanceOf(Routed.class, resolver.resolve("d" + i + ".example"));
     }
-    assertTrue(dns.queries().size() >= 3, "at most 2 of 5 answers stay cached");
+    assertTrue(dns.get().queries().size() >= 3, "at most 2 of 5 answers stay cached");
   }
 
   @Test
   void servFailAndRefusedAreServerFailureNotNoRoute() {
     OnionResolver resolver = resolver().build();
     for (DnsFault fault : List.of(DnsFault.servFail(), DnsFault.refused())) {
-      dns.fault(qname("example.com"), fault);
+      dns.get().fault(qname("example.com"), fault);
       CouldNotTell r = assertInstanceOf(CouldNotTell.class, resolver.resolve("example.com"));
       assertEquals(FailureReason.SERVER_FAILURE, r.reason());
     }
@@ -227,7 +223,7 @@ class OnionResolverSrvTest {
 
   @Test
   void silentServerIsCouldNotTellTimeout() {
-    dns.faultAll(DnsFault.drop());
+    dns.get().faultAll(DnsFault.drop());
     OnionResolver resolver = resolver().timeout(Duration.ofMillis(200)).build();
     long t0 = System.nanoTime();
     CouldNotTell r = assertInstanceOf(CouldNotTell.class, resolver.resolve("example.com"));
@@ -251,33 +247,37 @@ class OnionResolverSrvTest {
 
   @Test
   void truncatedUdpAnswerIsRetriedOverTcp() {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
-    dns.fault(qname("example.com"), DnsFault.truncateUdp());
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().fault(qname("example.com"), DnsFault.truncateUdp());
     assertInstanceOf(Routed.class, resolver().build().resolve("example.com"));
     assertEquals(
         List.of(Transport.UDP, Transport.TCP),
-        dns.queries().stream().map(Query::transport).toList());
+        dns.get().queries().stream().map(Query::transport).toList());
   }
 
   @Test
   void tcpServerIsAskedOverTcpOnly() {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
     OnionResolver resolver =
-        resolver().dnsServers(List.of(DnsServer.parse("127.0.0.1:" + dns.port() + "/tcp"))).build();
+        resolver()
+            .dnsServers(List.of(DnsServer.parse("127.0.0.1:" + dns.get().port() + "/tcp")))
+            .build();
     assertInstanceOf(Routed.class, resolver.resolve("example.com"));
-    assertEquals(List.of(Transport.TCP), dns.queries().stream().map(Query::transport).toList());
+    assertEquals(
+        List.of(Transport.TCP), dns.get().queries().stream().map(Query::transport).toList());
   }
 
   @Test
   void silentFirstServerFailsOverToTheSecond() throws IOException {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
     try (FakeDnsServer silent = FakeDnsServer.start().faultAll(DnsFault.drop())) {
       OnionResolver resolver =
           resolver()
               .timeout(Duration.ofMillis(200))
               .dnsServers(
                   List.of(
-                      new DnsServer(silent.address(), false), new DnsServer(dns.address(), false)))
+                      new DnsServer(silent.address(), false),
+                      new DnsServer(dns.get().address(), false)))
               .build();
       Resolution r = resolver.resolve("example.com");
       assertInstanceOf(Routed.class, r, r::toString);
@@ -299,7 +299,7 @@ class OnionResolverSrvTest {
       int port = i % 8 == 3 ? 0 : 25;
       lines.add(srv("example.com", 300, (i % 7) + " " + (i % 13) + " " + port + " " + target));
     }
-    dns.add(lines.toArray(String[]::new));
+    dns.get().add(lines.toArray(String[]::new));
     Resolution res = resolver().build().resolve("example.com");
     Routed r = assertInstanceOf(Routed.class, res, res::toString);
     assertEquals(SrvLookup.MAX_TARGETS, r.targets().size());
@@ -311,7 +311,7 @@ class OnionResolverSrvTest {
   @Test
   void answerTooLargeEvenForTcpIsCouldNotTellMalformed() {
     for (int i = 0; i < 1200; i++) {
-      dns.add(srv("example.com", 300, "0 " + i + " 25 " + Onions.A + "."));
+      dns.get().add(srv("example.com", 300, "0 " + i + " 25 " + Onions.A + "."));
     }
     Resolution r = resolver().build().resolve("example.com");
     CouldNotTell c = assertInstanceOf(CouldNotTell.class, r, r::toString);
@@ -321,7 +321,7 @@ class OnionResolverSrvTest {
   @Test
   void duplicateTargetsAreReturnedOnce() {
     for (int w = 0; w < 10; w++) {
-      dns.add(srv("example.com", 300, "0 " + w + " 25 " + Onions.A + "."));
+      dns.get().add(srv("example.com", 300, "0 " + w + " 25 " + Onions.A + "."));
     }
     Routed r = assertInstanceOf(Routed.class, resolver().build().resolve("example.com"));
     assertEquals(List.of(Onions.target(Onions.A, 25)), r.targets());
@@ -329,22 +329,23 @@ class OnionResolverSrvTest {
 
   @Test
   void cachedRecordSetIsReorderedOnEveryLookup() {
-    dns.add(
-        srv("example.com", 300, "0 1 25 " + Onions.A + "."),
-        srv("example.com", 300, "0 1 25 " + Onions.B + "."));
+    dns.get()
+        .add(
+            srv("example.com", 300, "0 1 25 " + Onions.A + "."),
+            srv("example.com", 300, "0 1 25 " + Onions.B + "."));
     OnionResolver resolver = resolver().build();
     Set<OnionTarget> firsts = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       firsts.add(((Routed) resolver.resolve("example.com")).targets().get(0));
     }
     assertEquals(2, firsts.size());
-    assertEquals(1, dns.queries().size());
+    assertEquals(1, dns.get().queries().size());
   }
 
   @Test
   void concurrentLookupsOfOneDomainShareOneQuery() {
-    dns.add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
-    dns.fault(qname("example.com"), DnsFault.delay(Duration.ofMillis(200)));
+    dns.get().add(srv("example.com", 300, "0 0 25 " + Onions.A + "."));
+    dns.get().fault(qname("example.com"), DnsFault.delay(Duration.ofMillis(200)));
     OnionResolver resolver = resolver().build();
     List<CompletableFuture<Resolution>> all = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
@@ -353,7 +354,7 @@ class OnionResolverSrvTest {
     for (CompletableFuture<Resolution> f : all) {
       assertInstanceOf(Routed.class, f.join());
     }
-    assertEquals(1, dns.queries().size());
+    assertEquals(1, dns.get().queries().size());
   }
 
   @Test
@@ -361,7 +362,7 @@ class OnionResolverSrvTest {
     int domains = 200;
     for (int i = 0; i < domains; i++) {
       String onion = i % 2 == 0 ? Onions.A : Onions.B;
-      dns.add(srv("d" + i + ".example", 300, "0 0 " + (1000 + i) + " " + onion + "."));
+      dns.get().add(srv("d" + i + ".example", 300, "0 0 " + (1000 + i) + " " + onion + "."));
     }
     OnionResolver resolver = resolver().build();
     ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -382,7 +383,7 @@ class OnionResolverSrvTest {
     } finally {
       pool.shutdownNow();
     }
-    assertTrue(dns.queries().size() <= 3 * domains);
-    assertTrue(dns.queries().size() >= domains);
+    assertTrue(dns.get().queries().size() <= 3 * domains);
+    assertTrue(dns.get().queries().size() >= domains);
   }
 }

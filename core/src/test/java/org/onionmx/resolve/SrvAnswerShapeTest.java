@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.resolve.Resolution.CouldNotTell;
 import org.onionmx.resolve.Resolution.FailureReason;
 import org.onionmx.resolve.Resolution.NoOnionRoute;
 import org.onionmx.resolve.Resolution.NoRouteReason;
 import org.onionmx.testing.dns.DnsFault;
-import org.onionmx.testing.dns.FakeDnsServer;
+import org.onionmx.testing.dns.FakeDnsServerExtension;
 
 /**
  * Answers whose shape says nothing definite about the domain are "could not tell" (the mail waits
@@ -26,21 +24,11 @@ import org.onionmx.testing.dns.FakeDnsServer;
 class SrvAnswerShapeTest {
   private static final String QNAME = "_onion-mx._tcp.example.com.";
 
-  private FakeDnsServer dns;
-
-  @BeforeEach
-  void start() throws IOException {
-    dns = FakeDnsServer.start();
-  }
-
-  @AfterEach
-  void stop() {
-    dns.close();
-  }
+  @RegisterExtension final FakeDnsServerExtension dns = new FakeDnsServerExtension();
 
   private Resolution resolve() {
     return OnionResolver.newBuilder()
-        .dnsServers(List.of(new DnsServer(dns.address(), false)))
+        .dnsServers(List.of(new DnsServer(dns.get().address(), false)))
         .dnssec(DnssecPolicy.OFF)
         .timeout(Duration.ofSeconds(2))
         .cacheSize(0)
@@ -59,33 +47,35 @@ class SrvAnswerShapeTest {
 
   @Test
   void selfCnameCouldNotTell() {
-    dns.add(QNAME + " 300 IN CNAME " + QNAME);
+    dns.get().add(QNAME + " 300 IN CNAME " + QNAME);
 
     couldNotTell("CNAME loop");
   }
 
   @Test
   void cnameLoopCouldNotTell() {
-    dns.add(
-        QNAME + " 300 IN CNAME _onion-mx._tcp.a.example.",
-        "_onion-mx._tcp.a.example. 300 IN CNAME _onion-mx._tcp.b.example.",
-        "_onion-mx._tcp.b.example. 300 IN CNAME " + QNAME);
+    dns.get()
+        .add(
+            QNAME + " 300 IN CNAME _onion-mx._tcp.a.example.",
+            "_onion-mx._tcp.a.example. 300 IN CNAME _onion-mx._tcp.b.example.",
+            "_onion-mx._tcp.b.example. 300 IN CNAME " + QNAME);
 
     couldNotTell("CNAME loop");
   }
 
   @Test
   void cnameToANameThatDoesNotExistCouldNotTell() {
-    dns.add(QNAME + " 300 IN CNAME _onion-mx._tcp.gone.example.");
+    dns.get().add(QNAME + " 300 IN CNAME _onion-mx._tcp.gone.example.");
 
     couldNotTell("dangling CNAME");
   }
 
   @Test
   void cnameToANameWithoutSrvRecordsIsStillNoRoute() {
-    dns.add(
-        QNAME + " 300 IN CNAME _onion-mx._tcp.hoster.example.",
-        "_onion-mx._tcp.hoster.example. 300 IN TXT \"no mail here\"");
+    dns.get()
+        .add(
+            QNAME + " 300 IN CNAME _onion-mx._tcp.hoster.example.",
+            "_onion-mx._tcp.hoster.example. 300 IN TXT \"no mail here\"");
 
     Resolution r = resolve();
     NoOnionRoute none = assertInstanceOf(NoOnionRoute.class, r, r::toString);
@@ -94,8 +84,8 @@ class SrvAnswerShapeTest {
 
   @Test
   void answerWithoutTheQrBitCouldNotTell() {
-    dns.add(QNAME + " 300 IN SRV 0 0 25 " + Onions.A + ".");
-    dns.faultAll(DnsFault.noQrBit());
+    dns.get().add(QNAME + " 300 IN SRV 0 0 25 " + Onions.A + ".");
+    dns.get().faultAll(DnsFault.noQrBit());
 
     couldNotTell("QR");
   }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.onionmx.testing.LoopbackServer;
 import org.onionmx.testing.socks.ConnectRequest;
 import org.onionmx.testing.socks.FakeTorProxy;
 
@@ -26,7 +27,7 @@ class ConcurrentConnectTest {
 
   @Test
   void manyThreadsShareOneConnector() throws Exception {
-    try (EchoServer echo = new EchoServer();
+    try (LoopbackServer echo = TestSockets.echoServer();
         FakeTorProxy proxy = FakeTorProxy.start().defaultRoute(echo.port())) {
       TorSocksConnector connector = connectorFor(proxy.port()).build();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -41,7 +42,7 @@ class ConcurrentConnectTest {
                       String host = "h" + (i % HOSTS) + ".example.onion";
                       String key = IsolationMode.PER_DESTINATION.isolationKey(host, null);
                       try (Socket s = connector.open(host, 25, key)) {
-                        read(s.getInputStream(), EchoServer.BANNER.length());
+                        read(s.getInputStream(), TestSockets.BANNER.length());
                         String line = "NOOP " + thread + "-" + i + "\r\n";
                         write(s, line);
                         assertEquals(line, read(s.getInputStream(), line.length()));

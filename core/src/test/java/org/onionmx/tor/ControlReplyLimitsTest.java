@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.onionmx.testing.HeapWatch;
+import org.onionmx.testing.LoopbackServer;
 import org.onionmx.tor.ControlReplyInput.ControlLimitException;
 import org.onionmx.tor.TorControlException.Kind;
 
@@ -70,8 +71,8 @@ class ControlReplyLimitsTest {
   private static TorControlException versionFrom(String head, String chunk) throws Exception {
     byte[] bytes = chunk.getBytes(StandardCharsets.US_ASCII);
     AtomicBoolean cutOff = new AtomicBoolean();
-    try (RawServer server =
-            new RawServer(
+    try (LoopbackServer server =
+            LoopbackServer.start(
                 (in, out) -> {
                   BufferedReader r =
                       new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));

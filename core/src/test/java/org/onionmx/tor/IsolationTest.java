@@ -9,43 +9,26 @@ import static org.onionmx.tor.TestSockets.connectorFor;
 
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.testing.socks.ConnectRequest;
-import org.onionmx.testing.socks.FakeTorProxy;
 
 /** Isolation keys become SOCKS credentials that Tor's IsolateSOCKSAuth separates circuits by. */
 class IsolationTest {
   private static final String OTHER =
       "mx.b4sdzlhzkkx5vrtyhmhe4mjm5q3aqcu4bdmtquyfmbrdtxi3ejkcn4qd.onion";
 
-  private EchoServer echo;
-  private FakeTorProxy proxy;
-  private TorSocksConnector connector;
-
-  @BeforeEach
-  void start() throws Exception {
-    echo = new EchoServer();
-    proxy = FakeTorProxy.start().defaultRoute(echo.port());
-    connector = connectorFor(proxy.port()).build();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    proxy.close();
-    echo.close();
-  }
+  @RegisterExtension final EchoBehindProxy tor = new EchoBehindProxy();
 
   private ConnectRequest open(TorSocksConnector c, String host, IsolationMode mode, String msg)
       throws Exception {
     c.open(host, 25, mode.isolationKey(host, msg)).close();
-    List<ConnectRequest> all = proxy.connects();
+    List<ConnectRequest> all = tor.proxy().connects();
     return all.get(all.size() - 1);
   }
 
   private ConnectRequest open(String host, IsolationMode mode, String msg) throws Exception {
-    return open(connector, host, mode, msg);
+    return open(tor.connector(), host, mode, msg);
   }
 
   @Test
@@ -91,7 +74,7 @@ class IsolationTest {
   @Test
   void credentialsNeverNameTheOsLoginTheDestinationOrTheMessage() throws Exception {
     ConnectRequest r = open(ONION, IsolationMode.PER_MESSAGE, "<id@host.example>");
-    proxy.assertNoOsLoginAsUser();
+    tor.proxy().assertNoOsLoginAsUser();
     assertNotEquals(System.getProperty("user.name"), r.username());
     assertTrue(r.username().matches("[0-9a-f]{32}"), r.username());
     assertTrue(r.password().matches("[0-9a-f]{32}"), r.password());
@@ -99,7 +82,7 @@ class IsolationTest {
 
   @Test
   void eachConnectorHasItsOwnSaltSoCredentialsDoNotLinkAcrossConnectors() throws Exception {
-    TorSocksConnector second = connectorFor(proxy.port()).build();
+    TorSocksConnector second = connectorFor(tor.proxy().port()).build();
     ConnectRequest a = open(ONION, IsolationMode.PER_DESTINATION, null);
     ConnectRequest b = open(second, ONION, IsolationMode.PER_DESTINATION, null);
     assertNotEquals(a.username(), b.username());
@@ -107,8 +90,8 @@ class IsolationTest {
 
   @Test
   void injectedRandomMakesCredentialsReproducible() throws Exception {
-    TorSocksConnector a = connectorFor(proxy.port()).random(new Random(7)).build();
-    TorSocksConnector b = connectorFor(proxy.port()).random(new Random(7)).build();
+    TorSocksConnector a = connectorFor(tor.proxy().port()).random(new Random(7)).build();
+    TorSocksConnector b = connectorFor(tor.proxy().port()).random(new Random(7)).build();
     assertEquals(
         open(a, ONION, IsolationMode.PER_DESTINATION, null).username(),
         open(b, ONION, IsolationMode.PER_DESTINATION, null).username());

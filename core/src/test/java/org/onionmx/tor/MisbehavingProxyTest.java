@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.onionmx.testing.LoopbackServer;
 
 /** Proxies that answer something other than SOCKS5, over real loopback sockets. */
 class MisbehavingProxyTest {
@@ -38,9 +39,9 @@ class MisbehavingProxyTest {
     d.readNBytes(d.readUnsignedByte() + 2);
   }
 
-  private static SocksProtocolException protocolError(RawServer.Script script, String key)
+  private static SocksProtocolException protocolError(LoopbackServer.Script script, String key)
       throws Exception {
-    try (RawServer server = new RawServer(script)) {
+    try (LoopbackServer server = LoopbackServer.start(script)) {
       TorSocksConnector c = connectorFor(server.port()).build();
       SocksProtocolException e =
           assertThrows(SocksProtocolException.class, () -> c.open(ONION, 25, key));
@@ -125,8 +126,8 @@ class MisbehavingProxyTest {
   @Test
   void connectRequestOnTheWireIsDomainNameWithPort() throws Exception {
     byte[][] seen = new byte[1][];
-    try (RawServer server =
-        new RawServer(
+    try (LoopbackServer server =
+        LoopbackServer.start(
             (in, out) -> {
               readGreeting(in);
               out.write(hex("05 00"));

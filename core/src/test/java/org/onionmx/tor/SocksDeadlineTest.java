@@ -8,6 +8,7 @@ import static org.onionmx.tor.TestSockets.connectorFor;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.onionmx.testing.LoopbackServer;
 import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
 
@@ -24,7 +25,7 @@ class SocksDeadlineTest {
 
   @Test
   void connectReplyDrippedAByteEvery2sFailsAtTheSocksTimeout() throws Exception {
-    try (EchoServer echo = new EchoServer();
+    try (LoopbackServer echo = TestSockets.echoServer();
         FakeTorProxy proxy = FakeTorProxy.start().route(ONION, echo.port())) {
       proxy.script(ONION, Fault.dripReply(Duration.ofSeconds(2)));
       TorSocksConnector connector = connectorFor(proxy.port()).socksTimeout(SOCKS_TIMEOUT).build();
@@ -45,14 +46,14 @@ class SocksDeadlineTest {
 
   @Test
   void connectReplyDrippedWithinTheSocksTimeoutStillOpensTheStream() throws Exception {
-    try (EchoServer echo = new EchoServer();
+    try (LoopbackServer echo = TestSockets.echoServer();
         FakeTorProxy proxy = FakeTorProxy.start().route(ONION, echo.port())) {
       proxy.script(ONION, Fault.dripReply(Duration.ofMillis(50)));
       TorSocksConnector connector =
           connectorFor(proxy.port()).socksTimeout(SOCKS_TIMEOUT.plus(MARGIN)).build();
 
       try (java.net.Socket s = connector.open(ONION, 25, "k")) {
-        String banner = EchoServer.BANNER;
+        String banner = TestSockets.BANNER;
         assertEquals(banner, TestSockets.read(s.getInputStream(), banner.length()));
         TestSockets.write(s, "ping\n");
         assertEquals("ping\n", TestSockets.read(s.getInputStream(), 5));

@@ -7,10 +7,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.onionmx.testing.LoopbackServer;
 
 /** Small helpers shared by the connector tests. */
 final class TestSockets {
   static final String ONION = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion";
+
+  /** What {@link #echoServer} sends first, before it echoes. */
+  static final String BANNER = "220 echo.invalid ready\r\n";
 
   private TestSockets() {}
 
@@ -21,6 +25,11 @@ final class TestSockets {
         .connectTimeout(Duration.ofSeconds(2))
         .socksTimeout(Duration.ofSeconds(10))
         .readTimeout(Duration.ofSeconds(10));
+  }
+
+  /** An SMTP-like server on 127.0.0.1: sends {@link #BANNER}, then echoes every byte back. */
+  static LoopbackServer echoServer() throws IOException {
+    return LoopbackServer.echo(BANNER);
   }
 
   /** Reads exactly {@code n} bytes as ASCII. */

@@ -22,13 +22,14 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.onionmx.testing.LoopbackServer;
 import org.onionmx.tor.TorControlException.Kind;
 
 /** TorControl against a scripted control port on loopback: the dialogue and every typed error. */
 class TorControlTest {
   private static final String OK = "250 OK\r\n";
   private final List<String> received = new CopyOnWriteArrayList<>();
-  private RawServer server;
+  private LoopbackServer server;
 
   @AfterEach
   void stop() throws IOException {
@@ -43,7 +44,7 @@ class TorControlTest {
    */
   private TorControl.Builder scripted(Function<String, String> replies) throws IOException {
     server =
-        new RawServer(
+        LoopbackServer.start(
             (in, out) -> {
               BufferedReader r =
                   new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

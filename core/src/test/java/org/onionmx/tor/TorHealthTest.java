@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.testing.MutableClock;
-import org.onionmx.testing.tor.FakeControlPort;
 import org.onionmx.tor.TorHealth.Snapshot;
 import org.onionmx.tor.TorHealth.State;
 
@@ -36,23 +33,7 @@ class TorHealthTest {
 
   private final MutableClock clock = new MutableClock();
   private final List<Snapshot> heard = new CopyOnWriteArrayList<>();
-  private FakeControlPort port;
-  private TorControl control;
-
-  @BeforeEach
-  void start() throws IOException {
-    port = FakeControlPort.start();
-    control =
-        TorControl.newBuilder()
-            .address(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port.port())
-            .connect();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    control.close();
-    port.close();
-  }
+  @RegisterExtension final ControlPortFixture controlPort = new ControlPortFixture();
 
   private TorHealth.Builder monitor() {
     return TorHealth.newBuilder().clock(clock).listener(heard::add);
@@ -60,13 +41,13 @@ class TorHealthTest {
 
   @Test
   void temporaryFailuresOverTwoOnionsMakeAStallThatSignalsNewnymOnce() throws IOException {
-    TorHealth health = monitor().control(control).build();
+    TorHealth health = monitor().control(controlPort.control()).build();
 
     assertFalse(health.streamFailed(A, INTRO_FAILED, true));
     assertFalse(health.streamFailed(B, RENDEZVOUS_FAILED, true));
     assertTrue(health.streamFailed(A, TTL_EXPIRED, true));
 
-    assertEquals(1, port.newnyms());
+    assertEquals(1, controlPort.fake().newnyms());
     Snapshot s = health.snapshot();
     assertEquals(State.RECOVERING, s.state());
     assertEquals(1, s.recoveries());
@@ -79,30 +60,31 @@ class TorHealthTest {
 
   @Test
   void failuresToOneOnionAreNoStallUnderTheDefaultRule() throws IOException {
-    TorHealth health = monitor().control(control).build();
+    TorHealth health = monitor().control(controlPort.control()).build();
 
     for (int i = 0; i < 5; i++) {
       assertFalse(health.streamFailed(A, INTRO_FAILED, true));
     }
 
-    assertEquals(0, port.newnyms());
+    assertEquals(0, controlPort.fake().newnyms());
     assertEquals(State.FAILING, health.snapshot().state());
     assertEquals(5, health.snapshot().recentFailures());
   }
 
   @Test
   void oneDestinationRuleMakesOneDeadOnionAStall() throws IOException {
-    TorHealth health = monitor().control(control).stallRule(2, 1, Duration.ofMinutes(1)).build();
+    TorHealth health =
+        monitor().control(controlPort.control()).stallRule(2, 1, Duration.ofMinutes(1)).build();
 
     assertFalse(health.streamFailed(A, TTL_EXPIRED, true));
     assertTrue(health.streamFailed(A, TTL_EXPIRED, true));
 
-    assertEquals(1, port.newnyms());
+    assertEquals(1, controlPort.fake().newnyms());
   }
 
   @Test
   void anOpenedStreamEndsTheRun() throws IOException {
-    TorHealth health = monitor().control(control).build();
+    TorHealth health = monitor().control(controlPort.control()).build();
 
     health.streamFailed(A, INTRO_FAILED, true);
     health.streamFailed(B, INTRO_FAILED, true);
@@ -111,7 +93,7 @@ class TorHealthTest {
     assertFalse(health.streamFailed(A, INTRO_FAILED, true));
 
     Snapshot s = health.snapshot();
-    assertEquals(0, port.newnyms());
+    assertEquals(0, controlPort.fake().newnyms());
     assertEquals(1, s.recentFailures());
     assertEquals(Optional.of(clock.instant()), s.lastSuccess());
     assertEquals(
@@ -121,7 +103,8 @@ class TorHealthTest {
 
   @Test
   void failuresOlderThanTheWindowDropOutOfTheRun() throws IOException {
-    TorHealth health = monitor().control(control).stallRule(3, 2, Duration.ofMinutes(1)).build();
+    TorHealth health =
+        monitor().control(controlPort.control()).stallRule(3, 2, Duration.ofMinutes(1)).build();
 
     health.streamFailed(A, INTRO_FAILED, true);
     health.streamFailed(B, INTRO_FAILED, true);
@@ -129,7 +112,7 @@ class TorHealthTest {
     assertFalse(health.streamFailed(A, INTRO_FAILED, true));
 
     assertEquals(1, health.snapshot().recentFailures());
-    assertEquals(0, port.newnyms());
+    assertEquals(0, controlPort.fake().newnyms());
   }
 
   @Test
@@ -151,7 +134,8 @@ class TorHealthTest {
 
   @Test
   void noReplyAndPermanentFailuresAreCountedButMakeNoStall() throws IOException {
-    TorHealth health = monitor().control(control).stallRule(1, 1, Duration.ofMinutes(1)).build();
+    TorHealth health =
+        monitor().control(controlPort.control()).stallRule(1, 1, Duration.ofMinutes(1)).build();
 
     assertFalse(health.streamFailed(A, TorSocksException.NO_REPLY, true));
     assertFalse(health.streamFailed(A, 0xF6, false));
@@ -160,19 +144,26 @@ class TorHealthTest {
     assertEquals(State.HEALTHY, s.state());
     assertEquals(2, s.totalFailures());
     assertEquals(Map.of(A, 2L), s.failuresByDestination());
-    assertEquals(0, port.newnyms());
+    assertEquals(0, controlPort.fake().newnyms());
   }
 
   @Test
   void torsEventsUpdateBootstrapAndFailedCircuits() throws Exception {
-    port.bootstrapPhase("NOTICE BOOTSTRAP PROGRESS=50 TAG=loading_descriptors SUMMARY=\"Loading\"");
-    TorHealth health = monitor().control(control).build();
+    controlPort
+        .fake()
+        .bootstrapPhase("NOTICE BOOTSTRAP PROGRESS=50 TAG=loading_descriptors SUMMARY=\"Loading\"");
+    TorHealth health = monitor().control(controlPort.control()).build();
     assertEquals(50, health.snapshot().bootstrap().orElseThrow().progress());
     assertTrue(
-        port.commands().contains("SETEVENTS STATUS_CLIENT CIRC"), port.commands().toString());
+        controlPort.fake().commands().contains("SETEVENTS STATUS_CLIENT CIRC"),
+        controlPort.fake().commands().toString());
 
-    port.emit("CIRC 12 FAILED BUILD_FLAGS=NEED_CAPACITY PURPOSE=GENERAL REASON=TIMEOUT");
-    port.emit("STATUS_CLIENT NOTICE BOOTSTRAP PROGRESS=100 TAG=done SUMMARY=\"Done\"");
+    controlPort
+        .fake()
+        .emit("CIRC 12 FAILED BUILD_FLAGS=NEED_CAPACITY PURPOSE=GENERAL REASON=TIMEOUT");
+    controlPort
+        .fake()
+        .emit("STATUS_CLIENT NOTICE BOOTSTRAP PROGRESS=100 TAG=done SUMMARY=\"Done\"");
 
     awaitTrue(() -> health.snapshot().bootstrap().orElseThrow().done());
     assertEquals(1, health.snapshot().circuitFailures());
@@ -182,8 +173,9 @@ class TorHealthTest {
 
   @Test
   void newnymThatFailsIsNoRecoveryAndNoRetry() throws IOException {
-    TorHealth health = monitor().control(control).stallRule(1, 1, Duration.ofMinutes(1)).build();
-    control.close();
+    TorHealth health =
+        monitor().control(controlPort.control()).stallRule(1, 1, Duration.ofMinutes(1)).build();
+    controlPort.control().close();
 
     assertFalse(health.streamFailed(A, INTRO_FAILED, true));
 
@@ -192,7 +184,7 @@ class TorHealthTest {
 
   @Test
   void concurrentFailuresAreAllCountedAndEachStallRecoversOnce() throws Exception {
-    TorHealth health = monitor().control(control).build();
+    TorHealth health = monitor().control(controlPort.control()).build();
     int threads = 8;
     int perThread = 30;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -221,7 +213,7 @@ class TorHealthTest {
     Snapshot s = health.snapshot();
     assertEquals(threads * perThread, s.totalFailures());
     assertEquals(retries.get(), s.recoveries());
-    assertEquals(s.recoveries(), port.newnyms());
+    assertEquals(s.recoveries(), controlPort.fake().newnyms());
     assertTrue(s.recoveries() >= 1 && s.recoveries() <= threads * perThread / 3, s.toString());
   }
 

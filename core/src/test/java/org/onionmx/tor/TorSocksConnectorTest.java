@@ -14,36 +14,19 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.onionmx.testing.socks.ConnectRequest;
-import org.onionmx.testing.socks.FakeTorProxy;
 
 class TorSocksConnectorTest {
-  private EchoServer echo;
-  private FakeTorProxy proxy;
-  private TorSocksConnector connector;
-
-  @BeforeEach
-  void start() throws Exception {
-    echo = new EchoServer();
-    proxy = FakeTorProxy.start().defaultRoute(echo.port());
-    connector = connectorFor(proxy.port()).build();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    proxy.close();
-    echo.close();
-  }
+  @RegisterExtension final EchoBehindProxy tor = new EchoBehindProxy();
 
   @Test
   void streamReachesTheLocalServerThroughTheProxyBothWays() throws Exception {
-    try (Socket s = connector.open(ONION, 25, "k")) {
-      assertEquals(EchoServer.BANNER, read(s.getInputStream(), EchoServer.BANNER.length()));
+    try (Socket s = tor.connector().open(ONION, 25, "k")) {
+      assertEquals(TestSockets.BANNER, read(s.getInputStream(), TestSockets.BANNER.length()));
       write(s, "EHLO [127.0.0.1]\r\n");
       assertEquals("EHLO [127.0.0.1]\r\n", read(s.getInputStream(), 18));
     }
@@ -52,24 +35,24 @@ class TorSocksConnectorTest {
   @ParameterizedTest
   @ValueSource(strings = {ONION, "mx." + ONION, "mail.example.com", "192.0.2.7", "localhost"})
   void destinationAlwaysGoesAsDomainName(String host) throws Exception {
-    connector.open(host, 25, null).close();
-    ConnectRequest request = proxy.connects().get(0);
+    tor.connector().open(host, 25, null).close();
+    ConnectRequest request = tor.proxy().connects().get(0);
     assertEquals(ConnectRequest.DOMAIN, request.addressType());
     assertEquals(host, request.host());
     assertEquals(25, request.port());
-    proxy.assertNoIpDestinations();
+    tor.proxy().assertNoIpDestinations();
   }
 
   @Test
   void hostIsSentLowerCaseWithoutTrailingDot() throws Exception {
-    connector.open(ONION.toUpperCase() + ".", 2525, null).close();
-    assertEquals(ONION, proxy.connects().get(0).host());
-    assertEquals(2525, proxy.connects().get(0).port());
+    tor.connector().open(ONION.toUpperCase() + ".", 2525, null).close();
+    assertEquals(ONION, tor.proxy().connects().get(0).host());
+    assertEquals(2525, tor.proxy().connects().get(0).port());
   }
 
   @Test
   void socketNamesTheDestinationWithTheProxyAddressBytes() throws Exception {
-    try (Socket s = connector.open(ONION, 25, null)) {
+    try (Socket s = tor.connector().open(ONION, 25, null)) {
       assertEquals(ONION, s.getInetAddress().getHostName());
       assertArrayEquals(new byte[] {127, 0, 0, 1}, s.getInetAddress().getAddress());
       assertEquals(25, s.getPort());
@@ -82,7 +65,8 @@ class TorSocksConnectorTest {
 
   @Test
   void readTimeoutIsTheConfiguredOneAfterTheHandshake() throws Exception {
-    TorSocksConnector c = connectorFor(proxy.port()).readTimeout(Duration.ofMillis(4321)).build();
+    TorSocksConnector c =
+        connectorFor(tor.proxy().port()).readTimeout(Duration.ofMillis(4321)).build();
     try (Socket s = c.open(ONION, 25, null)) {
       assertEquals(4321, s.getSoTimeout());
     }
@@ -90,7 +74,7 @@ class TorSocksConnectorTest {
 
   @Test
   void zeroReadTimeoutMeansNone() throws Exception {
-    TorSocksConnector c = connectorFor(proxy.port()).readTimeout(Duration.ZERO).build();
+    TorSocksConnector c = connectorFor(tor.proxy().port()).readTimeout(Duration.ZERO).build();
     try (Socket s = c.open(ONION, 25, null)) {
       assertEquals(0, s.getSoTimeout());
     }
@@ -121,21 +105,21 @@ class TorSocksConnectorTest {
   @ValueSource(strings = {"", ".", "bücher.example", "two words.example", "tab\t.onion"})
   void refusesHostsSocksCannotCarryNamingThem(String host) {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> connector.open(host, 25, null));
+        assertThrows(IllegalArgumentException.class, () -> tor.connector().open(host, 25, null));
     assertTrue(e.getMessage().contains("'" + host + "'"), e.getMessage());
-    assertEquals(List.of(), proxy.connects());
+    assertEquals(List.of(), tor.proxy().connects());
   }
 
   @Test
   void refusesHostLongerThan255Characters() {
     String host = "a".repeat(250) + ".onion";
-    assertThrows(IllegalArgumentException.class, () -> connector.open(host, 25, null));
+    assertThrows(IllegalArgumentException.class, () -> tor.connector().open(host, 25, null));
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, -1, 65536})
   void refusesPortsOutOfRange(int port) {
-    assertThrows(IllegalArgumentException.class, () -> connector.open(ONION, port, null));
+    assertThrows(IllegalArgumentException.class, () -> tor.connector().open(ONION, port, null));
   }
 
   @Test

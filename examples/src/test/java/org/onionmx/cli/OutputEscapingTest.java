@@ -5,51 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.onionmx.cli.ResolveCommandTest.RISEUP;
 import static org.onionmx.cli.ResolveCommandTest.run;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.cli.ResolveCommandTest.Run;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
-import org.onionmx.testing.socks.FakeTorProxy;
+import org.onionmx.testing.smtp.ScriptedSmtpServerExtension;
 
 /** Whatever a server or the command line says, one recipient or domain is one line of output. */
 class OutputEscapingTest {
-  ScriptedSmtpServer smtp;
-  FakeTorProxy proxy;
-  Path map;
+  @RegisterExtension final ScriptedSmtpServerExtension smtp = new ScriptedSmtpServerExtension();
+  @RegisterExtension final SendThroughFakeTor cli = new SendThroughFakeTor();
 
   @BeforeEach
-  void start(@TempDir Path dir) throws Exception {
-    smtp = ScriptedSmtpServer.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(RISEUP, smtp.port());
-    map = dir.resolve("map.yml");
-    Files.writeString(map, "'" + RISEUP + "': [example.org]\n");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    proxy.close();
-    smtp.close();
-  }
-
-  private Run send(String... extra) {
-    String[] base = {
-      "send", "--map", map.toString(), "--no-srv", "--socks", "127.0.0.1:" + proxy.port()
-    };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return run(args);
+  void riseupIsTheScriptedServer() {
+    cli.proxy().route(RISEUP, smtp.get().port());
   }
 
   @Test
   void acceptedReplyShowsItsCodeOnce() {
-    smtp.replyToEndOfData("250 2.0.0 Ok: queued as 4XyZ");
-    Run run = send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
+    smtp.get().replyToEndOfData("250 2.0.0 Ok: queued as 4XyZ");
+    Run run = cli.send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
     assertEquals(0, run.exit(), run.out() + run.err());
     assertEquals(
         "bob@example.org\taccepted\t250 2.0.0 Ok: queued as 4XyZ (via " + RISEUP + ":25)\n",
@@ -58,9 +33,10 @@ class OutputEscapingTest {
 
   @Test
   void multiLineReplyCannotForgeAnotherRecipientsLine() {
-    smtp.replyToEndOfData(
-        "250-2.0.0 queued as A1\r\n250 other@example.org\taccepted\t250 2.0.0 forged");
-    Run run = send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
+    smtp.get()
+        .replyToEndOfData(
+            "250-2.0.0 queued as A1\r\n250 other@example.org\taccepted\t250 2.0.0 forged");
+    Run run = cli.send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
     assertEquals(0, run.exit(), run.out() + run.err());
     assertEquals(
         "bob@example.org\taccepted\t250 2.0.0 queued as A1 other@example.org\\taccepted\\t250"
@@ -72,9 +48,10 @@ class OutputEscapingTest {
 
   @Test
   void rejectedReplyWithControlBytesStaysOneLine() {
-    smtp.replyToRecipient(
-        "bob@example.org", "550-5.1.1 no such user\r\n550 5.1.1 \u001b[2Jcleared");
-    Run run = send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
+    smtp.get()
+        .replyToRecipient(
+            "bob@example.org", "550-5.1.1 no such user\r\n550 5.1.1 \u001b[2Jcleared");
+    Run run = cli.send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
     assertEquals(1, run.exit(), run.out() + run.err());
     assertEquals(
         "bob@example.org\trejected\t550 5.1.1 no such user 5.1.1 \\x1b[2Jcleared (via "

@@ -3,7 +3,6 @@ package org.onionmx.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.onionmx.cli.ResolveCommandTest.RISEUP;
-import static org.onionmx.cli.ResolveCommandTest.run;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -13,47 +12,32 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.onionmx.cli.ResolveCommandTest.Run;
-import org.onionmx.testing.socks.FakeTorProxy;
 import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FaultRule;
 
 class SendCommandTest {
+  @RegisterExtension final SendThroughFakeTor cli = new SendThroughFakeTor();
   GreenMail greenMail;
-  FakeTorProxy proxy;
-  Path map;
 
   @BeforeEach
-  void start(@TempDir Path dir) throws Exception {
+  void riseupIsGreenMail() {
     greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
     greenMail.start();
-    proxy = FakeTorProxy.start();
-    proxy.route(RISEUP, greenMail.getSmtp().getPort());
-    map = dir.resolve("map.yml");
-    Files.writeString(map, "'" + RISEUP + "': [example.org]\n");
+    cli.proxy().route(RISEUP, greenMail.getSmtp().getPort());
   }
 
   @AfterEach
-  void stop() {
-    proxy.close();
+  void stopGreenMail() {
     greenMail.stop();
-  }
-
-  private Run send(String... extra) {
-    String[] base = {
-      "send", "--map", map.toString(), "--no-srv", "--socks", "127.0.0.1:" + proxy.port()
-    };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return run(args);
   }
 
   @Test
   void deliversThroughTorAndPrintsEachRecipient() throws Exception {
     Run run =
-        send(
+        cli.send(
             "--from", "alice@sender.example",
             "--to", "bob@example.org,carol@example.org",
             "--subject", "über Tor",
@@ -68,9 +52,9 @@ class SendCommandTest {
     assertEquals(2, received.length); // one per recipient mailbox
     assertEquals("über Tor", received[0].getSubject());
     assertTrue(received[0].getMessageID().endsWith("@sender.example>"), received[0].getMessageID());
-    assertEquals(1, proxy.connects().size());
-    proxy.assertNoIpDestinations();
-    proxy.assertNoOsLoginAsUser();
+    assertEquals(1, cli.proxy().connects().size());
+    cli.proxy().assertNoIpDestinations();
+    cli.proxy().assertNoOsLoginAsUser();
   }
 
   @Test
@@ -81,7 +65,8 @@ class SendCommandTest {
         "From: alice@sender.example\r\nTo: bob@example.org\r\nSubject: raw\r\n"
             + "Message-ID: <raw-7@sender.example>\r\n\r\nbody\r\n");
     Run run =
-        send("--from", "alice@sender.example", "--to", "bob@example.org", "--eml", eml.toString());
+        cli.send(
+            "--from", "alice@sender.example", "--to", "bob@example.org", "--eml", eml.toString());
     assertEquals(0, run.exit(), run.out() + run.err());
     assertEquals("<raw-7@sender.example>", greenMail.getReceivedMessages()[0].getMessageID());
   }
@@ -89,7 +74,7 @@ class SendCommandTest {
   @Test
   void recipientWithoutOnionRouteIsReportedNotSent() {
     Run run =
-        send(
+        cli.send(
             "--from",
             "a@sender.example",
             "--to",
@@ -105,7 +90,7 @@ class SendCommandTest {
   @Test
   void everySpellingOfARecipientGetsItsOwnLineAndEachMailboxOneCopy() throws Exception {
     Run run =
-        send(
+        cli.send(
             "--from", "alice@sender.example",
             "--to", "bob@example.org,bob@EXAMPLE.org,carol@Example.Org,eve@clearnet.example",
             "--body", "x");
@@ -117,14 +102,14 @@ class SendCommandTest {
     assertTrue(lines[2].startsWith("carol@Example.Org\taccepted\t"), lines[2]);
     assertTrue(lines[3].startsWith("eve@clearnet.example\tno-route\t"), lines[3]);
     assertEquals(2, greenMail.getReceivedMessages().length); // bob once, carol once
-    assertEquals(1, proxy.connects().size());
+    assertEquals(1, cli.proxy().connects().size());
   }
 
   @Test
   void jsonGivesOneObjectPerRecipientWithTheCodes() {
-    proxy.addRule(FaultRule.forHost(RISEUP, Fault.reply(0xF2)).times(1));
+    cli.proxy().addRule(FaultRule.forHost(RISEUP, Fault.reply(0xF2)).times(1));
     Run run =
-        send(
+        cli.send(
             "--json",
             "--from",
             "a@sender.example",
@@ -146,7 +131,7 @@ class SendCommandTest {
     assertEquals(3, run.exit());
 
     Run accepted =
-        send("--json", "--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
+        cli.send("--json", "--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
     assertTrue(
         accepted
             .out()
@@ -157,18 +142,20 @@ class SendCommandTest {
 
   @Test
   void torFailureIsDeferredWithItsCode() {
-    proxy.script(RISEUP, Fault.reply(0xF2));
-    Run run = send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
+    cli.proxy().script(RISEUP, Fault.reply(0xF2));
+    Run run = cli.send("--from", "a@sender.example", "--to", "bob@example.org", "--body", "x");
     assertEquals(3, run.exit(), run.out() + run.err());
     assertTrue(run.out().startsWith("bob@example.org\tdeferred\tTor 0xF2: "), run.out());
   }
 
   @Test
   void needsExactlyOneKindOfContent() {
-    assertEquals(2, send("--from", "a@x.example", "--to", "b@example.org").exit());
+    assertEquals(2, cli.send("--from", "a@x.example", "--to", "b@example.org").exit());
     assertEquals(
         2,
-        send("--from", "a@x.example", "--to", "b@example.org", "--body", "x", "--eml", "f").exit());
-    assertEquals(2, send("--from", "a@x.example", "--to", "not an address", "--body", "x").exit());
+        cli.send("--from", "a@x.example", "--to", "b@example.org", "--body", "x", "--eml", "f")
+            .exit());
+    assertEquals(
+        2, cli.send("--from", "a@x.example", "--to", "not an address", "--body", "x").exit());
   }
 }

@@ -58,7 +58,9 @@ class DescriptorExhaustionTest {
             "-c",
             "ulimit -n "
                 + LIMIT
-                + " && exec \"$0\" -Xmx64m -XX:TieredStopAtLevel=1 -cp \"$CP\" "
+                // the test counts warnings, which the tests' simplelogger.properties hides
+                + " && exec \"$0\" -Xmx64m -XX:TieredStopAtLevel=1"
+                + " -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp \"$CP\" "
                 + LowLimitServer.class.getName()
                 + " "
                 + RISEUP,

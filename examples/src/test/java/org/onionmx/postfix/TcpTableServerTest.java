@@ -21,31 +21,31 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.resolve.DnsServer;
 import org.onionmx.resolve.DnssecPolicy;
 import org.onionmx.resolve.OnionMap;
 import org.onionmx.resolve.OnionResolver;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.testing.dns.DnsFault;
-import org.onionmx.testing.dns.FakeDnsServer;
+import org.onionmx.testing.dns.FakeDnsServerExtension;
 
 class TcpTableServerTest {
   static final String RISEUP = "aj3nsqqcksrrc5cye5etjsoewz6jrygpekzwoko3q6wyxjlb3dgasfid.onion";
   static final String OTHER = "llqiiswupgezsco4ux47cco3bxsaihbss5c3piefv6bhvpgfofyk7kad.onion";
 
-  FakeDnsServer dns;
+  @RegisterExtension final FakeDnsServerExtension dns = new FakeDnsServerExtension();
   TcpTableServer server;
 
   @BeforeEach
   void start() throws IOException {
-    dns = FakeDnsServer.start();
-    dns.add("_onion-mx._tcp.srv.example. 300 IN SRV 10 5 2525 " + OTHER + ".");
-    dns.fault("_onion-mx._tcp.broken.example.", DnsFault.servFail());
-    dns.fault("_onion-mx._tcp.slow.example.", DnsFault.drop());
+    dns.get().add("_onion-mx._tcp.srv.example. 300 IN SRV 10 5 2525 " + OTHER + ".");
+    dns.get().fault("_onion-mx._tcp.broken.example.", DnsFault.servFail());
+    dns.get().fault("_onion-mx._tcp.slow.example.", DnsFault.drop());
     OnionResolver resolver =
         OnionResolver.newBuilder()
             .map(OnionMap.of(java.util.Map.of("pinned.example", OnionTarget.parse(RISEUP))))
-            .dnsServers(List.of(new DnsServer(dns.address(), false)))
+            .dnsServers(List.of(new DnsServer(dns.get().address(), false)))
             .dnssec(DnssecPolicy.OFF)
             .timeout(Duration.ofMillis(300))
             .ownDomains(Set.of("mine.example"))
@@ -61,7 +61,6 @@ class TcpTableServerTest {
   @AfterEach
   void stop() throws IOException {
     server.close();
-    dns.close();
   }
 
   /** A client connection that asks one line at a time, like Postfix's tcp_table client. */
@@ -93,7 +92,7 @@ class TcpTableServerTest {
       assertEquals("200 smtptor:[" + RISEUP + "]:25", c.ask("get pinned.example"));
       assertEquals("200 smtptor:[" + RISEUP + "]:25", c.ask("get PINNED.example."));
     }
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test
@@ -116,7 +115,7 @@ class TcpTableServerTest {
     try (Client c = new Client()) {
       assertEquals("200 smtptor:[" + OTHER + "]:25", c.ask("get user@" + OTHER));
     }
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test
@@ -128,7 +127,7 @@ class TcpTableServerTest {
       String typo = c.ask("get " + RISEUP.replace("aj3n", "aj3m"));
       assertTrue(typo.startsWith("200 error:5.1.2%20"), typo);
     }
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.get().queries());
   }
 
   @Test

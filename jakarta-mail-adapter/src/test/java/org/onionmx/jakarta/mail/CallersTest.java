@@ -16,13 +16,10 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.commons.mail2.jakarta.SimpleEmail;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.resolve.Resolution;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.SimpleMailMessage;
@@ -33,18 +30,7 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  * {@code JavaMailSenderImpl} and Commons Email 2, unchanged, through GreenMail behind fake Tor.
  */
 class CallersTest {
-  @TempDir Path dir;
-  private MailWorld world;
-
-  @BeforeEach
-  void start() throws Exception {
-    world = new MailWorld(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    world.close();
-  }
+  @RegisterExtension final MailWorld world = new MailWorld();
 
   @Test
   void transportSendUsesOnionSmtpAfterTheOneCallSetup() throws Exception {
@@ -57,10 +43,10 @@ class CallersTest {
 
     Transport.send(m);
 
-    assertEquals("Transport.send", world.onionServer.getReceivedMessages()[0].getSubject());
-    assertEquals("Transport.send", world.relay.getReceivedMessages()[0].getSubject());
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
-    world.tor.assertNoIpDestinations();
+    assertEquals("Transport.send", world.onionServer().getReceivedMessages()[0].getSubject());
+    assertEquals("Transport.send", world.relay().getReceivedMessages()[0].getSubject());
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
+    world.tor().assertNoIpDestinations();
   }
 
   @Test
@@ -77,15 +63,15 @@ class CallersTest {
         assertInstanceOf(OnionDeliveryException.class, e.getNextException());
     assertInstanceOf(Resolution.CouldNotTell.class, cause.resolution().orElseThrow());
     assertEquals(1, e.getValidSentAddresses().length);
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
-    assertEquals(0, world.relay.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
+    assertEquals(0, world.relay().getReceivedMessages().length);
   }
 
   private JavaMailSenderImpl spring(Properties properties) {
     JavaMailSenderImpl sender = new JavaMailSenderImpl();
     sender.setProtocol(OnionSmtp.PROTOCOL);
     sender.setHost("127.0.0.1"); // the application's relay, given to connect(...)
-    sender.setPort(world.relay.getSmtp().getPort());
+    sender.setPort(world.relay().getSmtp().getPort());
     sender.setUsername("app");
     sender.setPassword("secret");
     sender.setJavaMailProperties(properties);
@@ -103,15 +89,15 @@ class CallersTest {
 
   @Test
   void springSenderDeliversOverTorAndToTheRelayItConnectsWith() throws Exception {
-    world.relay.setUser("app", "secret");
+    world.relay().setUser("app", "secret");
     Properties p = world.properties();
     p.setProperty("mail.smtp.port", "1"); // proves the relay is the one given to connect(...)
 
     spring(p).send(simple("bob@" + PINNED, "carol@" + SRV, "erin@" + CLEAR));
 
-    assertEquals(2, world.onionServer.getReceivedMessages().length);
-    assertEquals(1, world.relay.getReceivedMessages().length);
-    assertEquals("from Spring", world.relay.getReceivedMessages()[0].getSubject());
+    assertEquals(2, world.onionServer().getReceivedMessages().length);
+    assertEquals(1, world.relay().getReceivedMessages().length);
+    assertEquals("from Spring", world.relay().getReceivedMessages()[0].getSubject());
   }
 
   @Test
@@ -130,9 +116,9 @@ class CallersTest {
     MailSendException refused =
         assertThrows(MailSendException.class, () -> sender.send(simple("erin@" + CLEAR)));
 
-    assertEquals(3, world.onionServer.getReceivedMessages().length);
-    assertEquals(1, world.tor.connects().size()); // Spring's transport per call, one session
-    assertEquals(0, world.relay.getReceivedMessages().length);
+    assertEquals(3, world.onionServer().getReceivedMessages().length);
+    assertEquals(1, world.tor().connects().size()); // Spring's transport per call, one session
+    assertEquals(0, world.relay().getReceivedMessages().length);
     assertInstanceOf(
         SendFailedException.class, refused.getFailedMessages().values().iterator().next());
   }
@@ -146,7 +132,7 @@ class CallersTest {
     Exception cause = e.getFailedMessages().values().iterator().next();
     SendFailedException failed = assertInstanceOf(SendFailedException.class, cause);
     assertInstanceOf(OnionDeliveryException.class, failed.getNextException());
-    assertEquals(0, world.relay.getReceivedMessages().length);
+    assertEquals(0, world.relay().getReceivedMessages().length);
   }
 
   @Test
@@ -162,10 +148,10 @@ class CallersTest {
 
     String messageId = email.send();
 
-    MimeMessage overTor = world.onionServer.getReceivedMessages()[0];
+    MimeMessage overTor = world.onionServer().getReceivedMessages()[0];
     assertEquals("from Commons Email", overTor.getSubject());
     assertEquals(messageId, overTor.getMessageID());
-    assertEquals(1, world.relay.getReceivedMessages().length);
+    assertEquals(1, world.relay().getReceivedMessages().length);
     assertTrue(messageId.endsWith("@sender.example>"), messageId);
   }
 }

@@ -15,39 +15,26 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Path;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.onionmx.resolve.Resolution;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
 
 /** Domains without an onion route go through the application's relay with its verdicts kept. */
 class ClearnetRelayTest {
   private static final String GONE = "gone@" + CLEAR;
 
-  @TempDir Path dir;
-  private MailWorld world;
-  private ScriptedSmtpServer relay;
+  @RegisterExtension final MailWorld world = MailWorld.withScriptedRelay();
   private Session session;
 
   @BeforeEach
-  void start() throws Exception {
-    world = new MailWorld(dir);
-    relay = ScriptedSmtpServer.start().replyToRecipient(GONE, "550 5.1.1 unknown user");
+  void sessionThatSendsPartially() {
+    world.scriptedRelay().replyToRecipient(GONE, "550 5.1.1 unknown user");
     Properties p = world.properties();
-    p.setProperty("mail.smtp.port", String.valueOf(relay.port()));
     p.setProperty("mail.smtp.sendpartial", "true");
     session = Session.getInstance(p);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    relay.close();
-    world.close();
   }
 
   private MimeMessage message() throws Exception {
@@ -81,14 +68,14 @@ class ClearnetRelayTest {
 
       t.sendMessage(message(), new Address[] {ok}); // the relay connection is still usable
     }
-    assertEquals(2, relay.transactions().size());
-    assertEquals(1, relay.connections());
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(2, world.scriptedRelay().transactions().size());
+    assertEquals(1, world.scriptedRelay().connections());
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
   void relayRefusingTheMessageIsPermanentForItsRecipients() throws Exception {
-    relay.replyToEndOfData("554 5.7.1 rejected as spam");
+    world.scriptedRelay().replyToEndOfData("554 5.7.1 rejected as spam");
     Address ok = new InternetAddress("ok@" + CLEAR);
     try (Transport t = session.getTransport(OnionSmtp.PROTOCOL)) {
       t.connect();

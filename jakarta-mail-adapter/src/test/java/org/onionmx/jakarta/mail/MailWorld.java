@@ -5,13 +5,17 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Session;
 import jakarta.mail.event.TransportEvent;
 import jakarta.mail.event.TransportListener;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.onionmx.testing.Closing;
+import org.onionmx.testing.ScratchDirectory;
 import org.onionmx.testing.dns.DnsFault;
 import org.onionmx.testing.dns.FakeDnsServer;
 import org.onionmx.testing.smtp.ScriptedSmtpServer;
@@ -30,8 +34,12 @@ import org.onionmx.testing.socks.FakeTorProxy;
  *   <li>{@value #BROKEN}: SERVFAIL, so the look-up cannot tell;
  *   <li>{@link #ONION}: a {@code .onion} recipient domain, delivered directly.
  * </ul>
+ *
+ * <p>A JUnit 5 extension: the world is built before each test and torn down after it, whether the
+ * test passed or not: {@literal @}RegisterExtension on {@code final MailWorld world = new
+ * MailWorld();}.
  */
-final class MailWorld implements AutoCloseable {
+final class MailWorld implements BeforeEachCallback, AfterEachCallback {
   static final String SERVICE_ID = "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid";
   static final String ONION = SERVICE_ID + ".onion";
   static final String PINNED = "pinned.example";
@@ -42,18 +50,43 @@ final class MailWorld implements AutoCloseable {
   static final String NOBODY = "nobody@strict.example";
   static final String SENDER = "alice@sender.example";
 
-  final GreenMail onionServer;
-  final GreenMail relay;
-  final ScriptedSmtpServer strict;
-  final FakeTorProxy tor;
-  final FakeDnsServer dns;
-  final Path map;
+  private final boolean scripted;
+  private GreenMail onionServer;
+  private GreenMail relay;
+  private ScriptedSmtpServer scriptedRelay;
+  private ScriptedSmtpServer strict;
+  private FakeTorProxy tor;
+  private FakeDnsServer dns;
+  private ScratchDirectory dir;
+  private Path map;
 
-  MailWorld(Path dir) throws IOException {
+  /** A world whose clearnet relay is GreenMail ({@link #relay()}). */
+  MailWorld() {
+    this(false);
+  }
+
+  private MailWorld(boolean scripted) {
+    this.scripted = scripted;
+  }
+
+  /**
+   * A world whose clearnet relay is a {@link ScriptedSmtpServer} ({@link #scriptedRelay()}), for
+   * tests of its replies and of what it is told.
+   */
+  static MailWorld withScriptedRelay() {
+    return new MailWorld(true);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
     onionServer = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
     onionServer.start();
-    relay = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
-    relay.start();
+    if (scripted) {
+      scriptedRelay = ScriptedSmtpServer.start();
+    } else {
+      relay = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+      relay.start();
+    }
     strict = ScriptedSmtpServer.start().replyToRecipient(NOBODY, "550 5.1.1 no such user");
     tor = FakeTorProxy.start();
     tor.route("mx." + ONION, onionServer.getSmtp().getPort());
@@ -64,8 +97,50 @@ final class MailWorld implements AutoCloseable {
         "_onion-mx._tcp." + SRV + ". 300 IN SRV 0 5 25 mx." + ONION + ".",
         "_onion-mx._tcp." + STRICT + ". 300 IN SRV 0 5 25 strict." + ONION + ".");
     dns.fault("_onion-mx._tcp." + BROKEN, new DnsFault.Rcode(2));
-    map = dir.resolve("onion-map.yml");
+    dir = ScratchDirectory.create("mail-world");
+    map = dir.path().resolve("onion-map.yml");
     Files.writeString(map, "'mx." + ONION + "': [" + PINNED + "]\n");
+  }
+
+  /** GreenMail behind the onion services {@code mx.<id>.onion} and {@code <id>.onion}. */
+  GreenMail onionServer() {
+    return onionServer;
+  }
+
+  /** GreenMail as the application's clearnet relay ({@code mail.smtp.*}). */
+  GreenMail relay() {
+    if (relay == null) {
+      throw new IllegalStateException("this world's relay is scriptedRelay()");
+    }
+    return relay;
+  }
+
+  /** The scripted clearnet relay of {@link #withScriptedRelay()}. */
+  ScriptedSmtpServer scriptedRelay() {
+    if (scriptedRelay == null) {
+      throw new IllegalStateException("this world's relay is relay()");
+    }
+    return scriptedRelay;
+  }
+
+  /** The scripted server behind {@code strict.<id>.onion}, which refuses {@value #NOBODY}. */
+  ScriptedSmtpServer strict() {
+    return strict;
+  }
+
+  /** The fake Tor proxy. */
+  FakeTorProxy tor() {
+    return tor;
+  }
+
+  /** The fake DNS server. */
+  FakeDnsServer dns() {
+    return dns;
+  }
+
+  /** The map file, which pins {@value #PINNED}; tests may rewrite it. */
+  Path map() {
+    return map;
   }
 
   /**
@@ -82,7 +157,8 @@ final class MailWorld implements AutoCloseable {
     p.setProperty("mail.onion-smtp.connectiontimeout", "2000");
     p.setProperty("mail.onion-smtp.timeout", "5000");
     p.setProperty("mail.smtp.host", "127.0.0.1");
-    p.setProperty("mail.smtp.port", String.valueOf(relay.getSmtp().getPort()));
+    int relayPort = scripted ? scriptedRelay.port() : relay.getSmtp().getPort();
+    p.setProperty("mail.smtp.port", String.valueOf(relayPort));
     p.setProperty("mail.smtp.localhost", "relay-client.example");
     return p;
   }
@@ -92,13 +168,20 @@ final class MailWorld implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    OnionSmtp.shutdown(); // the stacks built for this world's ports
-    tor.close();
-    dns.close();
-    strict.close();
-    onionServer.stop();
-    relay.stop();
+  public void afterEach(ExtensionContext context) throws Exception {
+    Closing.all(
+        OnionSmtp::shutdown, // the stacks built for this world's ports
+        tor,
+        dns,
+        strict,
+        stopping(onionServer),
+        stopping(relay),
+        scriptedRelay,
+        dir);
+  }
+
+  private static AutoCloseable stopping(GreenMail server) {
+    return server == null ? null : server::stop;
   }
 
   /**

@@ -25,9 +25,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.onionmx.deliver.Failure;
 import org.onionmx.deliver.RecipientResult;
@@ -37,17 +36,7 @@ import org.onionmx.testing.socks.ConnectRequest;
 /** The transport's routing, results and privacy, delivering into GreenMail through fake Tor. */
 class OnionSmtpTransportTest {
   @TempDir Path dir;
-  private MailWorld world;
-
-  @BeforeEach
-  void start() throws Exception {
-    world = new MailWorld(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    world.close();
-  }
+  @RegisterExtension final MailWorld world = new MailWorld();
 
   private static MimeMessage message(Session session) throws MessagingException {
     MimeMessage m = new MimeMessage(session);
@@ -95,15 +84,15 @@ class OnionSmtpTransportTest {
       assertEquals(4, e.getValidSentAddresses().length);
     }
 
-    assertEquals(3, world.onionServer.getReceivedMessages().length);
-    assertEquals(1, world.relay.getReceivedMessages().length);
+    assertEquals(3, world.onionServer().getReceivedMessages().length);
+    assertEquals(1, world.relay().getReceivedMessages().length);
     assertEquals( // pinned and SRV domains share one session to their common onion service
         List.of("mx." + ONION, ONION),
-        world.tor.connects().stream().map(ConnectRequest::host).toList());
-    world.tor.assertNoIpDestinations();
-    world.tor.assertNoOsLoginAsUser();
-    assertTrue(world.dns.queriesFor("_onion-mx._tcp." + PINNED).isEmpty());
-    assertTrue(world.dns.queriesFor(ONION).isEmpty());
+        world.tor().connects().stream().map(ConnectRequest::host).toList());
+    world.tor().assertNoIpDestinations();
+    world.tor().assertNoOsLoginAsUser();
+    assertTrue(world.dns().queriesFor("_onion-mx._tcp." + PINNED).isEmpty());
+    assertTrue(world.dns().queriesFor(ONION).isEmpty());
   }
 
   @Test
@@ -158,8 +147,8 @@ class OnionSmtpTransportTest {
     assertTrue(noRoute.relayFailure().isEmpty());
     assertTrue(noRoute.getMessage().contains("onion-only"), noRoute.getMessage());
 
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
-    assertEquals(0, world.relay.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
+    assertEquals(0, world.relay().getReceivedMessages().length);
   }
 
   @Test
@@ -174,8 +163,8 @@ class OnionSmtpTransportTest {
       assertEquals(TransportEvent.MESSAGE_NOT_DELIVERED, events.next().getType());
     }
 
-    assertEquals(0, world.relay.getReceivedMessages().length);
-    assertFalse(world.dns.queriesFor("_onion-mx._tcp." + BROKEN).isEmpty());
+    assertEquals(0, world.relay().getReceivedMessages().length);
+    assertFalse(world.dns().queriesFor("_onion-mx._tcp." + BROKEN).isEmpty());
   }
 
   @Test
@@ -191,8 +180,8 @@ class OnionSmtpTransportTest {
       OnionDeliveryException e = (OnionDeliveryException) failed.getNextException();
       assertTrue(e.getMessage().contains("require-onion"), e.getMessage());
     }
-    assertEquals(0, world.relay.getReceivedMessages().length);
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(0, world.relay().getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
@@ -233,8 +222,8 @@ class OnionSmtpTransportTest {
     assertTrue(t.isConnected());
     t.close();
     assertFalse(t.isConnected());
-    assertTrue(world.tor.connects().isEmpty());
-    assertTrue(world.dns.queries().isEmpty());
+    assertTrue(world.tor().connects().isEmpty());
+    assertTrue(world.dns().queries().isEmpty());
   }
 
   @Test
@@ -272,8 +261,8 @@ class OnionSmtpTransportTest {
       t.sendMessage(message(session), to("bob@" + PINNED));
       t.sendMessage(message(session), to("carol@" + PINNED));
     }
-    assertEquals(2, world.onionServer.getReceivedMessages().length);
-    assertEquals(1, world.tor.connects().size());
+    assertEquals(2, world.onionServer().getReceivedMessages().length);
+    assertEquals(1, world.tor().connects().size());
   }
 
   @Test
@@ -292,7 +281,7 @@ class OnionSmtpTransportTest {
       assertEquals(List.of("bad address@" + PINNED), strings(e.getInvalidAddresses()));
       assertEquals(List.of("bob@" + PINNED), strings(e.getValidSentAddresses()));
     }
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
@@ -301,12 +290,12 @@ class OnionSmtpTransportTest {
     try (Transport t = connected(world.properties(), null)) {
       t.sendMessage(message(session), to("jörg@" + PINNED));
     }
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
     // GreenMail files a message under a user per envelope recipient, named as it was received
     assertTrue(
-        world.onionServer.getUserManager().listUser().stream()
+        world.onionServer().getUserManager().listUser().stream()
             .anyMatch(u -> u.getEmail().equals("jörg@" + PINNED)),
-        () -> "GreenMail's users: " + world.onionServer.getUserManager().listUser());
+        () -> "GreenMail's users: " + world.onionServer().getUserManager().listUser());
   }
 
   @Test
@@ -315,7 +304,7 @@ class OnionSmtpTransportTest {
     try (Transport t = connected(world.properties(), null)) {
       t.sendMessage(message(session), to("bob@" + PINNED, "bob@" + PINNED));
     }
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
@@ -329,13 +318,13 @@ class OnionSmtpTransportTest {
       assertEquals(TransportEvent.MESSAGE_DELIVERED, e.getType());
       assertEquals(4, e.getValidSentAddresses().length);
     }
-    assertEquals(1, world.relay.getReceivedMessages().length);
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.relay().getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
   void dnsOverTorSendsTheSrvLookUpThroughTheSocksPortOnly() throws Exception {
-    world.tor.route("127.0.0.1", world.dns.port()); // the "exit" reaches the configured server
+    world.tor().route("127.0.0.1", world.dns().port()); // the "exit" reaches the configured server
     Properties p = world.properties();
     p.setProperty("mail.onion-smtp.dns.over-tor", "true");
     Session session = Session.getInstance(p);
@@ -343,14 +332,14 @@ class OnionSmtpTransportTest {
       t.sendMessage(message(session), to("carol@" + SRV));
     }
 
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
-    assertEquals(1, world.dns.queries().size());
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
+    assertEquals(1, world.dns().queries().size());
     assertEquals(
         org.onionmx.testing.dns.FakeDnsServer.Transport.TCP,
-        world.dns.queries().get(0).transport());
+        world.dns().queries().get(0).transport());
     assertEquals(
         List.of("127.0.0.1", "mx." + ONION),
-        world.tor.connects().stream().map(ConnectRequest::host).toList());
+        world.tor().connects().stream().map(ConnectRequest::host).toList());
   }
 
   @Test

@@ -12,14 +12,11 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.onionmx.testing.smtp.ScriptedSmtpServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nothing naming the machine leaves on either path. {@code mail.host} stands in for the local host
@@ -31,26 +28,15 @@ class PrivacyTest {
   private static final String UUID_ID =
       "<[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@sender\\.example>";
 
-  @TempDir Path dir;
-  private MailWorld world;
-  private ScriptedSmtpServer relay;
+  @RegisterExtension final MailWorld world = MailWorld.withScriptedRelay();
   private Session session;
 
   @BeforeEach
-  void start() throws Exception {
-    world = new MailWorld(dir);
-    relay = ScriptedSmtpServer.start();
+  void sessionOnAMachineWithAName() {
     Properties p = world.properties();
     p.remove("mail.smtp.localhost");
-    p.setProperty("mail.smtp.port", String.valueOf(relay.port()));
     p.setProperty("mail.host", MACHINE);
     session = Session.getInstance(p);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    relay.close();
-    world.close();
   }
 
   private MimeMessage savedMessage() throws Exception {
@@ -75,8 +61,8 @@ class PrivacyTest {
   void ehloNamesNothingOnTheOnionHopOrTheRelay() throws Exception {
     send(savedMessage());
 
-    assertEquals(List.of("[127.0.0.1]"), world.strict.ehloNames());
-    assertEquals(List.of("[127.0.0.1]"), relay.ehloNames());
+    assertEquals(List.of("[127.0.0.1]"), world.strict().ehloNames());
+    assertEquals(List.of("[127.0.0.1]"), world.scriptedRelay().ehloNames());
   }
 
   @Test
@@ -84,8 +70,8 @@ class PrivacyTest {
     session.getProperties().setProperty("mail.onion-smtp.ehlo", "mail.sender.example");
     send(savedMessage());
 
-    assertEquals(List.of("mail.sender.example"), world.strict.ehloNames());
-    assertEquals(List.of("mail.sender.example"), relay.ehloNames());
+    assertEquals(List.of("mail.sender.example"), world.strict().ehloNames());
+    assertEquals(List.of("mail.sender.example"), world.scriptedRelay().ehloNames());
   }
 
   @Test
@@ -93,8 +79,8 @@ class PrivacyTest {
     session.getProperties().setProperty("mail.smtp.localhost", "app.sender.example");
     send(savedMessage());
 
-    assertEquals(List.of("[127.0.0.1]"), world.strict.ehloNames());
-    assertEquals(List.of("app.sender.example"), relay.ehloNames());
+    assertEquals(List.of("[127.0.0.1]"), world.strict().ehloNames());
+    assertEquals(List.of("app.sender.example"), world.scriptedRelay().ehloNames());
   }
 
   @Test
@@ -104,8 +90,8 @@ class PrivacyTest {
 
     send(m);
 
-    String onion = world.strict.transactions().get(0).text();
-    String clear = relay.transactions().get(0).text();
+    String onion = world.strict().transactions().get(0).text();
+    String clear = world.scriptedRelay().transactions().get(0).text();
     assertFalse(onion.contains(MACHINE), onion);
     assertFalse(clear.contains(MACHINE), clear);
     assertTrue(m.getMessageID().matches(UUID_ID), m.getMessageID());
@@ -126,7 +112,7 @@ class PrivacyTest {
       t.sendMessage(m, new Address[] {new InternetAddress("e@" + CLEAR)});
     }
 
-    String clear = relay.transactions().get(0).text();
+    String clear = world.scriptedRelay().transactions().get(0).text();
     assertFalse(clear.contains(MACHINE), clear);
     assertTrue(m.getMessageID().matches(UUID_ID), m.getMessageID());
     assertTrue(clear.contains("Message-ID: " + m.getMessageID() + "\r\n"), clear);
@@ -140,7 +126,7 @@ class PrivacyTest {
     send(m);
 
     assertEquals("<order-42@shop.example>", m.getMessageID());
-    assertTrue(world.strict.transactions().get(0).text().contains("<order-42@shop.example>"));
+    assertTrue(world.strict().transactions().get(0).text().contains("<order-42@shop.example>"));
   }
 
   @Test
@@ -151,7 +137,7 @@ class PrivacyTest {
 
     send(m);
 
-    String onion = world.strict.transactions().get(0).text();
+    String onion = world.strict().transactions().get(0).text();
     assertFalse(onion.contains(MACHINE), onion);
     assertTrue(m.getMessageID().matches(UUID_ID), m.getMessageID());
   }

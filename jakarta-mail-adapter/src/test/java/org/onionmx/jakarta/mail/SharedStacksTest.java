@@ -27,9 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,17 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedStacksTest {
   @TempDir Path dir;
-  private MailWorld world;
-
-  @BeforeEach
-  void start() throws Exception {
-    world = new MailWorld(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    world.close();
-  }
+  @RegisterExtension final MailWorld world = new MailWorld();
 
   private static MimeMessage message(Session session, String to) throws MessagingException {
     MimeMessage m = new MimeMessage(session);
@@ -71,8 +60,8 @@ class SharedStacksTest {
       Transport.send(message(session, "bob@" + PINNED));
     }
 
-    assertEquals(5, world.onionServer.getReceivedMessages().length);
-    assertEquals(1, world.tor.connects().size(), world.tor.connects().toString());
+    assertEquals(5, world.onionServer().getReceivedMessages().length);
+    assertEquals(1, world.tor().connects().size(), world.tor().connects().toString());
   }
 
   @Test
@@ -83,8 +72,8 @@ class SharedStacksTest {
       Transport.send(message(Session.getInstance(p), "bob@" + PINNED));
     }
 
-    assertEquals(3, world.onionServer.getReceivedMessages().length);
-    assertEquals(1, world.tor.connects().size());
+    assertEquals(3, world.onionServer().getReceivedMessages().length);
+    assertEquals(1, world.tor().connects().size());
   }
 
   @Test
@@ -98,7 +87,7 @@ class SharedStacksTest {
     Transport.send(message(Session.getInstance(a), "bob@" + PINNED));
     Transport.send(message(Session.getInstance(b), "bob@" + PINNED));
 
-    assertEquals(2, world.tor.connects().size());
+    assertEquals(2, world.tor().connects().size());
     SharedStacks.Lease la = SharedStacks.instance().acquire(sa);
     SharedStacks.Lease lb = SharedStacks.instance().acquire(sb);
     try {
@@ -123,9 +112,9 @@ class SharedStacksTest {
     SharedStacks.Lease lease = SharedStacks.instance().acquire(settings);
     try {
       assertEquals(1, lease.stack().map.loads());
-      Files.writeString(world.map, "'mx." + ONION + "': [" + PINNED + ", later.example]\n");
+      Files.writeString(world.map(), "'mx." + ONION + "': [" + PINNED + ", later.example]\n");
       Files.setLastModifiedTime(
-          world.map, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+          world.map(), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (lease.stack().map.loads() < 2 && System.nanoTime() < deadline) {
         lease.stack().resolver.resolve("later.example");
@@ -136,7 +125,7 @@ class SharedStacksTest {
       lease.release();
     }
     Transport.send(message(session, "carol@later.example"));
-    assertEquals(4, world.onionServer.getReceivedMessages().length);
+    assertEquals(4, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
@@ -159,7 +148,7 @@ class SharedStacksTest {
     } finally {
       second.release();
     }
-    assertEquals(2, world.tor.connects().size()); // the first session was closed with its stack
+    assertEquals(2, world.tor().connects().size()); // the first session was closed with its stack
     byte[] raw = "Subject: x\r\n\r\nx\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     assertThrows( // its mailer was closed with it
         IllegalStateException.class,
@@ -179,7 +168,7 @@ class SharedStacksTest {
       Transport.send(message(session, "carol@" + PINNED)); // another transport, same stack
       t.sendMessage(m, m.getAllRecipients());
     }
-    assertEquals(3, world.onionServer.getReceivedMessages().length);
+    assertEquals(3, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
@@ -198,8 +187,8 @@ class SharedStacksTest {
     assertTrue(e.getMessage().contains("shut down"), e.getMessage());
     connected.close();
     Transport.send(message(session, "carol@" + PINNED));
-    assertEquals(2, world.onionServer.getReceivedMessages().length);
-    assertEquals(2, world.tor.connects().size());
+    assertEquals(2, world.onionServer().getReceivedMessages().length);
+    assertEquals(2, world.tor().connects().size());
   }
 
   @Test
@@ -223,8 +212,8 @@ class SharedStacksTest {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(80, world.onionServer.getReceivedMessages().length);
-    int connects = world.tor.connects().size();
+    assertEquals(80, world.onionServer().getReceivedMessages().length);
+    int connects = world.tor().connects().size();
     assertTrue(connects <= 4, connects + " SOCKS connects for one destination (pool bound 4)");
   }
 
@@ -242,12 +231,12 @@ class SharedStacksTest {
 
     Files.writeString(later, "'mx." + ONION + "': [" + PINNED + "]\n");
     Transport.send(message(session, "bob@" + PINNED));
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
   void aUnicodeDomainAndItsALabelInOneSendAreBothDeliveredAndListed() throws Exception {
-    Files.writeString(world.map, "'mx." + ONION + "': [" + PINNED + ", xn--bcher-kva.example]\n");
+    Files.writeString(world.map(), "'mx." + ONION + "': [" + PINNED + ", xn--bcher-kva.example]\n");
     Session session = Session.getInstance(onionForAllMail(world.properties()));
     MailWorld.Events events = new MailWorld.Events();
     Address[] to = {
@@ -262,9 +251,9 @@ class SharedStacksTest {
       assertSame(to[0], event.getValidSentAddresses()[0]);
       assertSame(to[1], event.getValidSentAddresses()[1]);
     }
-    MimeMessage[] received = world.onionServer.getReceivedMessages();
+    MimeMessage[] received = world.onionServer().getReceivedMessages();
     assertEquals(2, received.length); // GreenMail files one copy per recipient
-    assertEquals(2, world.onionServer.getUserManager().listUser().size());
+    assertEquals(2, world.onionServer().getUserManager().listUser().size());
   }
 
   @Test
@@ -279,7 +268,7 @@ class SharedStacksTest {
     String text = transcript.toString("UTF-8");
     assertTrue(text.contains("EHLO [127.0.0.1]"), text);
     assertTrue(text.contains("RCPT TO:<bob@" + PINNED + ">"), text);
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
@@ -290,7 +279,7 @@ class SharedStacksTest {
     m.setRecipients(Message.RecipientType.TO, "bob@" + PINNED + ", erin@" + MailWorld.CLEAR);
     MessagingException e = assertThrows(MessagingException.class, () -> Transport.send(m));
     assertTrue(!(e instanceof SendFailedException), e.toString());
-    assertEquals(0, world.onionServer.getReceivedMessages().length);
-    assertEquals(0, world.relay.getReceivedMessages().length);
+    assertEquals(0, world.onionServer().getReceivedMessages().length);
+    assertEquals(0, world.relay().getReceivedMessages().length);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.onionmx.testing.socks.Fault;
 import org.onionmx.testing.socks.FaultRule;
@@ -31,19 +32,17 @@ import org.onionmx.tor.TorHealth;
 /** {@code mail.onion-smtp.control.*} and {@code health.*}: recovery through the transport. */
 class TorHealthPropertiesTest {
   @TempDir Path dir;
-  private MailWorld world;
+  @RegisterExtension final MailWorld world = new MailWorld();
   private FakeControlPort control;
 
   @BeforeEach
   void start() throws Exception {
-    world = new MailWorld(dir);
     control = FakeControlPort.start();
   }
 
   @AfterEach
   void stop() throws Exception {
     control.close();
-    world.close();
   }
 
   private Properties withControl() {
@@ -80,7 +79,7 @@ class TorHealthPropertiesTest {
     p.setProperty("mail.onion-smtp.health.stall-destinations", "1");
     p.setProperty("mail.onion-smtp.health.stall-window", "60000");
     // a stopped onion service: Tor answers 0x06 (TTL expired) after its SocksTimeout
-    world.tor.addRule(FaultRule.forHost("mx." + ONION, Fault.reply(0x06)).times(2));
+    world.tor().addRule(FaultRule.forHost("mx." + ONION, Fault.reply(0x06)).times(2));
     Session session = Session.getInstance(p);
     try (OnionSmtpTransport t = (OnionSmtpTransport) session.getTransport(OnionSmtp.PROTOCOL)) {
       t.connect();
@@ -95,8 +94,8 @@ class TorHealthPropertiesTest {
     }
     assertEquals(1, control.newnyms());
     assertEquals("AUTHENTICATE 736563726574", control.commands().get(0)); // "secret" in hex
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
-    assertEquals("2", world.onionServer.getReceivedMessages()[0].getSubject());
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
+    assertEquals("2", world.onionServer().getReceivedMessages()[0].getSubject());
   }
 
   @Test
@@ -130,12 +129,12 @@ class TorHealthPropertiesTest {
       assertFalse(t.health().hasControl());
       assertTrue(t.health().snapshot().lastSuccess().isPresent());
     }
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
   }
 
   @Test
   void withoutControlPropertiesTheMonitorCountsWithoutRecovering() throws Exception {
-    world.tor.addRule(FaultRule.forHost("mx." + ONION, Fault.reply(0xF2)));
+    world.tor().addRule(FaultRule.forHost("mx." + ONION, Fault.reply(0xF2)));
     Session session = world.session();
     try (OnionSmtpTransport t = (OnionSmtpTransport) session.getTransport(OnionSmtp.PROTOCOL)) {
       t.connect();
@@ -175,13 +174,13 @@ class TorHealthPropertiesTest {
     Properties p = withControl();
     p.remove("mail.onion-smtp.socks.host");
     p.remove("mail.onion-smtp.socks.port");
-    control.socksListeners("127.0.0.1:" + world.tor.port()).socksPorts("127.0.0.1:9150");
+    control.socksListeners("127.0.0.1:" + world.tor().port()).socksPorts("127.0.0.1:9150");
     Session session = Session.getInstance(p);
     try (Transport t = session.getTransport(OnionSmtp.PROTOCOL)) {
       t.connect();
       t.sendMessage(message(session, "found"), bob());
     }
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
     assertTrue(
         control.commands().contains("GETINFO net/listeners/socks"), control.commands()::toString);
     assertTrue(control.commands().contains("GETCONF SocksPort"), control.commands()::toString);
@@ -195,7 +194,7 @@ class TorHealthPropertiesTest {
       t.connect();
       t.sendMessage(message(session, "configured"), bob());
     }
-    assertEquals(1, world.onionServer.getReceivedMessages().length);
+    assertEquals(1, world.onionServer().getReceivedMessages().length);
     assertTrue(
         !control.commands().contains("GETINFO net/listeners/socks"), control.commands()::toString);
   }

@@ -6,27 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.onionmx.testing.LoopbackServer;
+import org.onionmx.testing.PerTestFixture;
 
 class FakeTorProxyTest {
   private static final String ONION = "xyz.onion";
   private static final String MESSAGE = "DATA\r\nSubject: t\r\n\r\nbody\r\n.\r\nQUIT\r\n";
 
-  private SmtpLikeServer smtp;
+  private final SmtpLikeScript smtp = new SmtpLikeScript();
+
+  @RegisterExtension
+  final PerTestFixture<LoopbackServer> server = PerTestFixture.of(() -> LoopbackServer.start(smtp));
+
+  @RegisterExtension final FakeTorProxyExtension tor = new FakeTorProxyExtension();
   private FakeTorProxy proxy;
 
   @BeforeEach
-  void start() throws Exception {
-    smtp = new SmtpLikeServer();
-    proxy = FakeTorProxy.start().route(ONION, smtp.port());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    proxy.close();
-    smtp.close();
+  void routeTheOnionToTheServer() {
+    proxy = tor.get().route(ONION, server.get().port());
   }
 
   private RawClient connected(String host) throws Exception {

@@ -4,43 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.onionmx.testing.LoopbackServer;
 
 /**
  * Sends "220 ready", records every byte a connection sends until it ends, and answers "250 OK" each
  * time the bytes so far end with CRLF.CRLF.
  */
-final class SmtpLikeServer implements AutoCloseable {
-  private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool();
+final class SmtpLikeScript implements LoopbackServer.Script {
   private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-
-  SmtpLikeServer() throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    threads.execute(
-        () -> {
-          try {
-            while (true) {
-              Socket s = server.accept();
-              threads.execute(() -> serve(s));
-            }
-          } catch (IOException e) {
-            // closed
-          }
-        });
-  }
-
-  int port() {
-    return server.getLocalPort();
-  }
 
   /** What the next connection sent before it ended. */
   String nextReceived() throws InterruptedException {
@@ -51,12 +26,11 @@ final class SmtpLikeServer implements AutoCloseable {
     return s;
   }
 
-  private void serve(Socket s) {
+  @Override
+  public void run(InputStream in, OutputStream out) throws IOException {
     ByteArrayOutputStream seen = new ByteArrayOutputStream();
-    try (s) {
-      OutputStream out = s.getOutputStream();
+    try {
       out.write("220 ready\r\n".getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
       int b;
       while ((b = in.read()) >= 0) {
         seen.write(b);
@@ -64,16 +38,9 @@ final class SmtpLikeServer implements AutoCloseable {
           out.write("250 OK\r\n".getBytes(StandardCharsets.US_ASCII));
         }
       }
-    } catch (IOException e) {
-      // the proxy cut the stream
     } finally {
+      // also when the proxy cut the stream
       received.add(seen.toString(StandardCharsets.US_ASCII));
     }
-  }
-
-  @Override
-  public void close() throws IOException {
-    server.close();
-    threads.shutdownNow();
   }
 }
