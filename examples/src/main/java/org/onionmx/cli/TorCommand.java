@@ -41,8 +41,8 @@ final class TorCommand implements Runnable {
     @Option(
         names = "--control",
         paramLabel = "IP:PORT",
-        converter = Addresses.IpPortConverter.class,
-        description = "Tor's ControlPort (default: 127.0.0.1:9051).")
+        converter = Addresses.LocalIpPortConverter.class,
+        description = "Tor's ControlPort, IP:PORT or localhost:PORT (default: 127.0.0.1:9051).")
     InetSocketAddress control;
 
     @Option(

@@ -12,7 +12,7 @@ final class TorOptions {
   @Option(
       names = "--socks",
       paramLabel = "IP:PORT",
-      converter = Addresses.IpPortConverter.class,
+      converter = Addresses.LocalIpPortConverter.class,
       description = "Tor's SocksPort, IP:PORT or localhost:PORT (default: 127.0.0.1:9050).")
   InetSocketAddress socks;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /** IP:PORT options: literals and localhost, never a look-up. */
 class AddressesTest {
-  private final Addresses.IpPortConverter converter = new Addresses.IpPortConverter();
+  private final Addresses.LocalIpPortConverter converter = new Addresses.LocalIpPortConverter();
 
   @Test
   void localhostIsTheLoopbackAddressWithoutALookUp() {
@@ -28,5 +28,12 @@ class AddressesTest {
     for (String bad : new String[] {"localhost", "localhost:0", "tor.example:9050", "1.2.3:9050"}) {
       assertThrows(TypeConversionException.class, () -> converter.convert(bad), bad);
     }
+  }
+
+  @Test
+  void aListeningAddressMustBeAnIpLiteral() {
+    assertThrows(
+        TypeConversionException.class,
+        () -> new Addresses.IpPortConverter().convert("localhost:23000"));
   }
 }

@@ -7,10 +7,12 @@ import static org.onionmx.cli.ResolveCommandTest.run;
 
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine.TypeConversionException;
 
 class PostfixTableCommandTest {
   @Test
+  @Timeout(30) // a value taken by mistake would start the server and wait for ever
   void listenAddressMustBeAnIpWithAPort() {
     for (String bad : new String[] {"localhost:23000", "127.0.0.1", "::1", "[::1]", "1.2.3.4:x"}) {
       ResolveCommandTest.Run run = run("postfix-table", "--listen", bad);
