@@ -1,5 +1,6 @@
 package org.onionmx.jakarta.mail;
 
+import jakarta.mail.MessagingException;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -25,6 +26,22 @@ public final class OnionSmtp {
     sessionProperties.setProperty("mail.transport.protocol", PROTOCOL);
     sessionProperties.setProperty("mail.transport.protocol.rfc822", PROTOCOL);
     return sessionProperties;
+  }
+
+  /**
+   * Holds the delivery stack that {@code onion-smtp} transports configured by {@code
+   * sessionProperties} share, building it if none is open: for code that calls the core's resolver
+   * or mailer directly and must use the same ones as the transports (the same sessions, the same
+   * health monitor), say a dependency-injection container exposing them as beans. Give it back with
+   * {@link OnionSmtpStack#close()}.
+   *
+   * @param sessionProperties the properties the transports' {@code Session} is created with; only
+   *     the {@code mail.onion-smtp.*} keys (and the two warned about) select the stack
+   * @throws MessagingException as {@code OnionSmtpTransport.connect} does: an unknown key, a bad
+   *     value, a map that cannot be read, a control port that refuses the credentials
+   */
+  public static OnionSmtpStack stack(Properties sessionProperties) throws MessagingException {
+    return OnionSmtpStack.open(sessionProperties);
   }
 
   /**

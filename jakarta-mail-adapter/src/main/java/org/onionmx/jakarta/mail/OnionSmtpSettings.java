@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.onionmx.deliver.DeliveryListener;
 import org.onionmx.deliver.OnionMailer;
 import org.onionmx.deliver.TlsMode;
 import org.onionmx.internal.HostPort;
@@ -63,6 +64,8 @@ import org.onionmx.tor.TorSocksConnector;
  * @param stallDestinations the stall rule: distinct onions in the run
  * @param stallWindow the stall rule: how long a failure stays in the run
  * @param idleTimeout how long an unused onion session, and an unused shared stack, is kept
+ * @param listener told of the stack's deliveries ({@code mail.onion-smtp.listener}, an object
+ *     value), or null; compared by identity, so each listener instance has its own stack
  * @param warnings what is set that probably does not do what the application meant, one line each,
  *     logged once per configuration
  * @param debugOut where the onion hop's SMTP dialogue is printed ({@code mail.debug}, the session's
@@ -93,6 +96,7 @@ record OnionSmtpSettings(
     int stallDestinations,
     Duration stallWindow,
     Duration idleTimeout,
+    DeliveryListener listener,
     List<String> warnings,
     PrintStream debugOut) {
 
@@ -165,7 +169,8 @@ record OnionSmtpSettings(
           "control.cookie",
           "health.stall-failures",
           "health.stall-destinations",
-          "health.stall-window");
+          "health.stall-window",
+          "listener");
 
   private static final String PIN_PREFIX = "tls.pin.";
 
@@ -269,8 +274,26 @@ record OnionSmtpSettings(
         stallDestinations,
         stallWindow == null ? TorHealth.DEFAULT_STALL_WINDOW : stallWindow,
         idleTimeout == null ? OnionMailer.DEFAULT_IDLE_TIMEOUT : idleTimeout,
+        listener(properties),
         warnings(properties),
         null);
+  }
+
+  /**
+   * The {@code listener} property: a {@link DeliveryListener} object put into the properties
+   * ({@code Properties.put}), since a listener is code, not text.
+   */
+  private static DeliveryListener listener(Properties properties) {
+    Object value = properties.get(PREFIX + "listener");
+    if (value == null || value instanceof DeliveryListener) {
+      return (DeliveryListener) value;
+    }
+    throw new IllegalArgumentException(
+        PREFIX
+            + "listener must be a "
+            + DeliveryListener.class.getName()
+            + " object (Properties.put), not "
+            + value.getClass().getName());
   }
 
   /**
@@ -310,6 +333,7 @@ record OnionSmtpSettings(
         s.stallDestinations,
         s.stallWindow,
         s.idleTimeout,
+        s.listener,
         s.warnings,
         session.getDebugOut());
   }

@@ -41,7 +41,8 @@ final class OnionStack implements AutoCloseable {
   final OnionSender sender;
   final WatchedMap map; // null without map files
   final TorHealth health;
-  private final TorControl control;
+  final InetSocketAddress socks; // the SOCKS listener in use
+  final TorControl control; // null without a usable control port
 
   private OnionStack(
       OnionSmtpSettings settings,
@@ -49,8 +50,10 @@ final class OnionStack implements AutoCloseable {
       OnionMailer mailer,
       WatchedMap map,
       TorHealth health,
+      InetSocketAddress socks,
       TorControl control) {
     this.settings = settings;
+    this.socks = socks;
     this.resolver = resolver;
     this.mailer = mailer;
     this.sender = OnionSender.of(resolver, mailer);
@@ -157,8 +160,11 @@ final class OnionStack implements AutoCloseable {
       }
       resolver.dnsOverTor(connector);
     }
+    if (s.listener() != null) {
+      mailer.listener(s.listener());
+    }
     mailer.streamOpener(connector).health(health);
-    return new OnionStack(s, resolver.build(), mailer.build(), map, health, control);
+    return new OnionStack(s, resolver.build(), mailer.build(), map, health, socks, control);
   }
 
   /**

@@ -123,6 +123,18 @@ final class SharedStacks {
     }
   }
 
+  /** Like {@link #released}, but a stack no one else holds is closed now, not after idling. */
+  private void releasedNow(Entry entry) {
+    synchronized (this) {
+      if (--entry.users > 0 || entries.get(entry.settings) != entry) {
+        return;
+      }
+      entries.remove(entry.settings);
+    }
+    LOG.debug("closing an onion-smtp stack its last holder let go of");
+    entry.close();
+  }
+
   private void expire(Entry entry) {
     synchronized (this) {
       if (entry.users > 0 || entries.get(entry.settings) != entry) {
@@ -197,13 +209,27 @@ final class SharedStacks {
 
     /** Gives the stack back; the second call does nothing. */
     void release() {
-      synchronized (this) {
-        if (released) {
-          return;
-        }
-        released = true;
+      if (markReleased()) {
+        released(entry);
       }
-      released(entry);
+    }
+
+    /**
+     * Gives the stack back and closes it at once if no one else holds it (rather than after the
+     * idle time); the second call does nothing.
+     */
+    void releaseAndCloseIfUnused() {
+      if (markReleased()) {
+        releasedNow(entry);
+      }
+    }
+
+    private synchronized boolean markReleased() {
+      if (released) {
+        return false;
+      }
+      released = true;
+      return true;
     }
   }
 }
