@@ -1,6 +1,7 @@
 package org.onionmx.deliver;
 
 import java.time.Duration;
+import java.util.List;
 import org.onionmx.resolve.OnionTarget;
 import org.onionmx.resolve.Resolution;
 import org.onionmx.tor.TorHealth;
@@ -22,6 +23,17 @@ import org.onionmx.tor.TorHealth;
 public interface DeliveryListener {
   /** A listener that does nothing. */
   DeliveryListener NONE = new DeliveryListener() {};
+
+  /**
+   * One listener that tells each of {@code listeners}, in order; one that throws is logged and
+   * skipped, and the others are still told. For a framework that collects listeners (the Spring
+   * Boot starter gathers its context's beans) and hands the stack one.
+   *
+   * @throws NullPointerException if the list or a listener is null
+   */
+  static DeliveryListener all(List<DeliveryListener> listeners) {
+    return new Listeners(listeners);
+  }
 
   /**
    * {@link OnionSender} resolved a recipient domain.

@@ -1,6 +1,7 @@
 package org.onionmx.spring.boot;
 
 import jakarta.mail.MessagingException;
+import java.util.List;
 import java.util.Properties;
 import org.onionmx.deliver.DeliveryListener;
 import org.onionmx.deliver.OnionMailer;
@@ -25,13 +26,13 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  * A {@link JavaMailSender} that sends over {@code onion-smtp}, and the delivery stack it shares
  * with code that calls the core directly.
  *
- * <p><b>Which sender wins.</b> This runs before Boot's {@code MailSenderAutoConfiguration}, and both
- * back off when the application defines its own {@code JavaMailSender}. So: an application bean
- * first; else this one, with or without {@code spring.mail.host}; Boot's plain-SMTP sender never
- * (set {@code onionmx.enabled=false} to get it back). With {@code spring.mail.host} set, Boot's
- * {@code spring.mail.*} (host, port, username, password, default-encoding, properties, and {@code
- * protocol=smtps} as implicit TLS) is the relay for domains without an onion route; without it the
- * policy defaults to onion-only and nothing leaves over the clearnet.
+ * <p><b>Which sender wins.</b> This runs before Boot's {@code MailSenderAutoConfiguration}, and
+ * both back off when the application defines its own {@code JavaMailSender}. So: an application
+ * bean first; else this one, with or without {@code spring.mail.host}; Boot's plain-SMTP sender
+ * never (set {@code onionmx.enabled=false} to get it back). With {@code spring.mail.host} set,
+ * Boot's {@code spring.mail.*} (host, port, username, password, default-encoding, properties, and
+ * {@code protocol=smtps} as implicit TLS) is the relay for domains without an onion route; without
+ * it the policy defaults to onion-only and nothing leaves over the clearnet.
  *
  * <p><b>One stack.</b> The sender's session properties and the {@link OnionSmtpStack} bean are
  * built from the same {@code onionmx.*} values and the same listener, so the adapter gives both the
@@ -54,13 +55,12 @@ public class OnionmxAutoConfiguration {
    */
   @Bean(SESSION_PROPERTIES)
   static OnionSmtpSessionProperties onionmxSessionProperties(
-      OnionmxProperties onionmx,
-      MailProperties mail,
-      ObjectProvider<DeliveryListener> listeners) {
-    DeliveryListeners all = new DeliveryListeners(listeners.orderedStream().toList());
+      OnionmxProperties onionmx, MailProperties mail, ObjectProvider<DeliveryListener> listeners) {
+    List<DeliveryListener> beans = listeners.orderedStream().toList();
     MailProperties relay = mail.getHost() != null ? mail : null;
     return new OnionSmtpSessionProperties(
-        SessionProperties.of(onionmx, relay, all.isEmpty() ? null : all), relay);
+        SessionProperties.of(onionmx, relay, beans.isEmpty() ? null : DeliveryListener.all(beans)),
+        relay);
   }
 
   /**
@@ -69,8 +69,7 @@ public class OnionmxAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean(JavaMailSender.class)
-  JavaMailSenderImpl mailSender(
-      @Qualifier(SESSION_PROPERTIES) OnionSmtpSessionProperties session) {
+  JavaMailSenderImpl mailSender(@Qualifier(SESSION_PROPERTIES) OnionSmtpSessionProperties session) {
     JavaMailSenderImpl sender = new JavaMailSenderImpl();
     sender.setProtocol(OnionSmtp.PROTOCOL);
     Properties p = new Properties();
